@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Builds LoRA Lab with esbuild: the Node side (CLI, engine process, Electron main
+// and preload) as CommonJS bundles that keep node_modules external, and the
+// renderer as one browser bundle plus its HTML and CSS.
+// Run: node scripts/build.mjs [--watch]
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist');
+const watch = process.argv.includes('--watch');
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'renderer'), { recursive: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const builds = [
+  { ...node, entryPoints: { cli: 'src/main/cli/main.ts', engine: 'src/main/engine/process.ts' }, outdir: out, outExtension: { '.js': '.cjs' } },
+  // Electron's main and preload: electron itself is provided by the runtime.
+  {
+    ...node,
+    entryPoints: { main: 'src/main/app/main.ts', preload: 'src/main/app/preload.ts' },
+    outdir: join(out, 'app'),
+    outExtension: { '.js': '.cjs' },
+    external: ['electron'],
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'esm',
+    entryPoints: { app: 'src/renderer/main.tsx' },
+    outdir: join(out, 'renderer'),
+    sourcemap: 'linked',
+    minify: !watch,
+    jsx: 'automatic',
+    loader: { '.ttf': 'file' },
+    define: { 'process.env.NODE_ENV': watch ? '"development"' : '"production"' },
+    logLevel: 'warning',
+    absWorkingDir: root,
+  },
+];
+
+cpSync(join(root, 'src/renderer/index.html'), join(out, 'renderer/index.html'));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching src/ for changes');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
