@@ -1,0 +1,57 @@
+// Artifacts: adapters, merged models and other outputs, with free-form JSON meta.
+import type Database from 'better-sqlite3';
+import type { ArtifactRow, ArtifactsRepo } from '../api';
+import { RegistryError } from '../errors';
+import { isForeignKeyError } from './sql-errors';
+
+interface Row {
+  id: number;
+  run_id: number | null;
+  kind: string;
+  path: string;
+  meta_json: string;
+  created_at: number;
+}
+
+const toArtifact = (r: Row): ArtifactRow => ({
+  id: r.id,
+  runId: r.run_id,
+  kind: r.kind,
+  path: r.path,
+  meta: JSON.parse(r.meta_json) as Record<string, unknown>,
+  createdAt: r.created_at,
+});
+
+export function createArtifactsRepo(db: Database.Database): ArtifactsRepo {
+  const insert = db.prepare<{ runId: number | null; kind: string; path: string; meta: string; now: number }, Row>(
+    `INSERT INTO artifacts (run_id, kind, path, meta_json, created_at)
+     VALUES (@runId, @kind, @path, @meta, @now) RETURNING *`,
+  );
+  const forRun = db.prepare<[number], Row>('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id');
+
+  return {
+    add({ runId, kind, path, meta = {} }) {
+      if (typeof kind !== 'string' || kind === '') {
+        throw new RegistryError('REGISTRY_INVALID_INPUT', `artifact kind must be a non-empty string, got ${JSON.stringify(kind)}`);
+      }
+      if (typeof path !== 'string' || path === '') {
+        throw new RegistryError('REGISTRY_INVALID_INPUT', `artifact path must be a non-empty string, got ${JSON.stringify(path)}`);
+      }
+      if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
+        throw new RegistryError('REGISTRY_INVALID_INPUT', 'artifact meta must be an object');
+      }
+      try {
+        const row = insert.get({ runId, kind, path, meta: JSON.stringify(meta), now: Date.now() });
+        if (!row) throw new Error('INSERT ... RETURNING gave no row');
+        return toArtifact(row);
+      } catch (err) {
+        if (isForeignKeyError(err)) throw new RegistryError('REGISTRY_NOT_FOUND', `run ${runId} not found`, { cause: err });
+        throw err;
+      }
+    },
+
+    forRun(runId) {
+      return forRun.all(runId).map(toArtifact);
+    },
+  };
+}

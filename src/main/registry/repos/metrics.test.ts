@@ -1,0 +1,103 @@
+// Metrics: batched upsert, per-run reads, tail by id, non-finite values.
+// Run: node --import tsx --test src/main/registry/repos/metrics.test.ts
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MetricPoint } from '../../../shared/ipc/schemas';
+import { RegistryError, openRegistry, type Registry } from '../index';
+import { tempRegistryPath } from '../testdata/temp';
+
+function withRun(): { reg: Registry; runId: number } {
+  const reg = openRegistry(tempRegistryPath());
+  test.after(() => reg.close());
+  return { reg, runId: reg.runs.create({ name: 'm', method: 'lora', config: {} }).id };
+}
+
+const pt = (step: number, name: string, value: number): MetricPoint => ({ step, name, value, wallTime: 1_700_000_000_000 + step });
+
+test('append then forRun: ordered by step then name', () => {
+  const { reg, runId } = withRun();
+  reg.metrics.append(runId, [pt(2, 'loss', 2), pt(1, 'lr', 0.1), pt(1, 'loss', 3), pt(2, 'lr', 0.2)]);
+  assert.deepEqual(reg.metrics.forRun(runId), [pt(1, 'loss', 3), pt(1, 'lr', 0.1), pt(2, 'loss', 2), pt(2, 'lr', 0.2)]);
+  assert.deepEqual(reg.metrics.forRun(runId, { afterStep: 1 }), [pt(2, 'loss', 2), pt(2, 'lr', 0.2)]);
+  assert.deepEqual(reg.metrics.forRun(runId, { names: ['lr'] }), [pt(1, 'lr', 0.1), pt(2, 'lr', 0.2)]);
+  assert.deepEqual(reg.metrics.forRun(runId, { afterStep: 1, names: ['loss', 'nope'] }), [pt(2, 'loss', 2)]);
+  assert.deepEqual(reg.metrics.forRun(runId, { names: [] }), []);
+  assert.deepEqual(reg.metrics.forRun(runId + 1), []);
+  reg.metrics.append(runId, []); // nothing to do, no error
+});
+
+test('a repeated (run, name, step) replaces the value, also within one batch', () => {
+  const { reg, runId } = withRun();
+  reg.metrics.append(runId, [pt(5, 'loss', 1.5), pt(6, 'loss', 1.4)]);
+  reg.metrics.append(runId, [pt(5, 'loss', 1.25), pt(7, 'loss', 1.3), pt(7, 'loss', 1.2)]);
+  assert.deepEqual(reg.metrics.forRun(runId).map((p) => [p.step, p.value]), [[5, 1.25], [6, 1.4], [7, 1.2]]);
+});
+
+test('tail returns rows after an id, oldest first, across runs, limited', () => {
+  const { reg, runId } = withRun();
+  const other = reg.runs.create({ name: 'other', method: 'qlora', config: {} }).id;
+  assert.equal(reg.metrics.maxId(), 0);
+  assert.deepEqual(reg.metrics.tail(0), []);
+  reg.metrics.append(runId, [pt(0, 'loss', 1), pt(1, 'loss', 2)]);
+  reg.metrics.append(other, [pt(0, 'loss', 9)]);
+  reg.metrics.append(runId, [pt(2, 'loss', 3)]);
+
+  const all = reg.metrics.tail(0);
+  assert.deepEqual(all.map((r) => [r.runId, r.step, r.value]), [[runId, 0, 1], [runId, 1, 2], [other, 0, 9], [runId, 2, 3]]);
+  assert.ok(all.every((r, i) => i === 0 || r.id > all[i - 1]!.id), 'ids strictly increase');
+  assert.equal(reg.metrics.maxId(), all.at(-1)!.id);
+  assert.deepEqual(reg.metrics.tail(all[1]!.id).map((r) => r.value), [9, 3]);
+  assert.deepEqual(reg.metrics.tail(0, 2).map((r) => r.value), [1, 2]);
+  assert.deepEqual(reg.metrics.tail(reg.metrics.maxId()), []);
+  assert.throws(() => reg.metrics.tail(0, 0), /positive integer/);
+});
+
+test('a replaced value reappears in the tail with a fresh id', () => {
+  // A resumed run re-logs steps after its checkpoint; a live reader must see the new values.
+  const { reg, runId } = withRun();
+  reg.metrics.append(runId, [pt(0, 'loss', 1), pt(1, 'loss', 2), pt(2, 'loss', 3)]);
+  const seen = reg.metrics.maxId();
+  reg.metrics.append(runId, [pt(1, 'loss', 1.5), pt(2, 'loss', 2.5)]);
+  const fresh = reg.metrics.tail(seen);
+  assert.deepEqual(fresh.map((r) => [r.step, r.value]), [[1, 1.5], [2, 2.5]]);
+  assert.ok(fresh.every((r) => r.id > seen));
+  reg.metrics.append(runId, [pt(3, 'loss', 4)]);
+  const next = reg.metrics.tail(fresh.at(-1)!.id);
+  assert.deepEqual(next.map((r) => r.step), [3], 'ids are never reused');
+  assert.equal(reg.metrics.tail(0).length, 4, 'still one row per (run, name, step)');
+});
+
+test('NaN is refused with a clear error and nothing of the batch is stored', () => {
+  const { reg, runId } = withRun();
+  assert.throws(
+    () => reg.metrics.append(runId, [pt(0, 'loss', 1), pt(1, 'loss', Number.NaN)]),
+    (err: unknown) => {
+      assert.ok(err instanceof RegistryError);
+      assert.equal(err.code, 'REGISTRY_INVALID_INPUT');
+      assert.match(err.message, /metric #1 \("loss" at step 1\) of run \d+: value is NaN/);
+      return true;
+    },
+  );
+  assert.deepEqual(reg.metrics.forRun(runId), []);
+});
+
+test('+Infinity and -Infinity round-trip', () => {
+  const { reg, runId } = withRun();
+  reg.metrics.append(runId, [pt(0, 'loss', Number.POSITIVE_INFINITY), pt(0, 'grad_norm', Number.NEGATIVE_INFINITY)]);
+  const byName = Object.fromEntries(reg.metrics.forRun(runId).map((p) => [p.name, p.value]));
+  assert.deepEqual(byName, { grad_norm: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY });
+  assert.deepEqual(reg.runs.lastLoss(runId), { step: 0, value: Number.POSITIVE_INFINITY });
+});
+
+test('bad points and unknown runs are refused with named errors', () => {
+  const { reg, runId } = withRun();
+  assert.throws(() => reg.metrics.append(runId, [pt(-1, 'loss', 1)]), /step must be a non-negative integer, got -1/);
+  assert.throws(() => reg.metrics.append(runId, [pt(1.5, 'loss', 1)]), /step must be a non-negative integer/);
+  assert.throws(() => reg.metrics.append(runId, [pt(1, '', 1)]), /name must be a non-empty string/);
+  assert.throws(() => reg.metrics.append(runId, [{ ...pt(1, 'loss', 1), wallTime: Number.NaN }]), /wallTime/);
+  assert.throws(
+    () => reg.metrics.append(runId + 50, [pt(0, 'loss', 1)]),
+    (err: unknown) => err instanceof RegistryError && err.code === 'REGISTRY_NOT_FOUND' && /run \d+ not found/.test(err.message),
+  );
+  assert.deepEqual(reg.metrics.forRun(runId), []);
+});
