@@ -1,0 +1,250 @@
+// The engine's tfjs backend choice: tensorflow (tfjs-node-gpu, then tfjs-node) >
+// wasm > cpu, with an override by argument or LORALAB_BACKEND, and the doctor
+// report built on it. Every engine module gets its `tf` from here (getTf), so
+// tensors and ops all come from the one tfjs instance the backend sits on.
+import * as tfjs from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { BACKENDS, type BackendName, type DoctorReport } from '../../shared/ipc/schemas';
+
+export type Tf = typeof tfjs;
+export type BackendPreference = BackendName | 'auto';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = [...BACKENDS, 'auto'];
+
+export interface BackendFallback {
+  backend: BackendName;
+  package: string | null;
+  reason: string;
+}
+
+export interface BackendSelection {
+  backend: BackendName;
+  /** The package that provides the backend; null for tfjs's built-in cpu. */
+  package: string | null;
+  tfjsVersion: string;
+  gpu: { available: boolean; package: string | null };
+  /** Every backend tried before the one in use, and why it was not used. */
+  fallbacks: BackendFallback[];
+  /**
+   * The tf namespace the backend is registered on (also getTf()). Not
+   * enumerable, so the selection serializes and compares as plain data.
+   */
+  readonly tf: Tf;
+}
+
+export interface SelectBackendOptions {
+  /** 'tensorflow' | 'wasm' | 'cpu' | 'auto'; wins over LORALAB_BACKEND. */
+  prefer?: string;
+  /** Where the optional tensorflow packages are looked up; default: LoRA Lab's root. */
+  resolveFrom?: string;
+}
+
+/** Thrown for a bad preference or a forced backend that cannot be used. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+  constructor(
+    message: string,
+    readonly code: 'BAD_BACKEND_PREFERENCE' | 'BACKEND_UNAVAILABLE',
+  ) {
+    super(message);
+  }
+}
+
+const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
+const TENSORFLOW_PACKAGES = [GPU_PACKAGE, '@tensorflow/tfjs-node'] as const;
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+const ENV_VAR = 'LORALAB_BACKEND';
+
+let active: { tf: Tf; selection: BackendSelection } | null = null;
+
+/** The tf namespace the selected backend is registered on. */
+export function getTf(): Tf {
+  if (!active) throw new Error('no tfjs backend selected yet: call selectBackend() first');
+  return active.tf;
+}
+
+/** Chooses, initializes and checks a backend; see the file header for the order. */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
+  const prefer = resolvePreference(options.prefer);
+  const resolveFrom = options.resolveFrom ?? packageRoot();
+  const fallbacks: BackendFallback[] = [];
+  const order: BackendName[] = prefer.value === 'auto' ? [...BACKENDS] : [prefer.value];
+
+  for (const backend of order) {
+    const attempts = await tryBackend(backend, resolveFrom);
+    for (const attempt of attempts) {
+      if (attempt.ok) {
+        const gpu = attempt.package === GPU_PACKAGE;
+        const selection = Object.defineProperty(
+          {
+            backend,
+            package: attempt.package,
+            tfjsVersion: attempt.tf.version_core,
+            gpu: { available: gpu, package: gpu ? GPU_PACKAGE : null },
+            fallbacks,
+          },
+          'tf',
+          { value: attempt.tf, enumerable: false },
+        ) as BackendSelection;
+        active = { tf: attempt.tf, selection };
+        return selection;
+      }
+      fallbacks.push({ backend, package: attempt.package, reason: attempt.reason });
+    }
+  }
+
+  if (prefer.value === 'auto') {
+    // Unreachable in practice: the cpu backend is part of tfjs itself.
+    throw new BackendError(`no tfjs backend could be initialized: ${fallbacks.map((f) => f.reason).join('; ')}`, 'BACKEND_UNAVAILABLE');
+  }
+  throw new BackendError(
+    `backend '${prefer.value}' was requested (${prefer.source}) but is not available: ` +
+      `${fallbacks.map((f) => f.reason).join('; ')}. ${ADVICE[prefer.value]}`,
+    'BACKEND_UNAVAILABLE',
+  );
+}
+
+/** The doctor's view: the selection plus the machine it runs on. */
+export function doctorReport(selection: BackendSelection, registryPath: string): DoctorReport {
+  return {
+    backend: selection.backend,
+    tfjsVersion: selection.tfjsVersion,
+    gpu: { ...selection.gpu },
+    fallbacks: selection.fallbacks.map((f) => ({ ...f })),
+    cpus: os.cpus().length,
+    memoryBytes: os.totalmem(),
+    registryPath,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+const ADVICE: Record<BackendName, string> = {
+  tensorflow: `Install ${GPU_PACKAGE} (CUDA) or @tensorflow/tfjs-node, or choose wasm, cpu or auto.`,
+  wasm: `Reinstall ${WASM_PACKAGE}, or choose cpu or auto.`,
+  cpu: 'Choose wasm or auto.',
+};
+
+function resolvePreference(arg: string | undefined): { value: BackendPreference; source: string } {
+  const envValue = process.env[ENV_VAR];
+  // An empty variable is how shells unset things in scripts; treat it as unset.
+  const [raw, source] = arg !== undefined ? [arg, `prefer: '${arg}'`] : envValue ? [envValue, `${ENV_VAR}=${envValue}`] : ['auto', 'default'];
+  const value = raw.trim().toLowerCase();
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(value)) {
+    const where = arg !== undefined ? 'the backend preference' : ENV_VAR;
+    throw new BackendError(`${where} must be one of ${BACKEND_PREFERENCES.join(', ')}; got '${raw}'`, 'BAD_BACKEND_PREFERENCE');
+  }
+  return { value: value as BackendPreference, source };
+}
+
+type Attempt = { ok: true; package: string | null; tf: Tf } | { ok: false; package: string | null; reason: string };
+
+async function tryBackend(backend: BackendName, resolveFrom: string): Promise<Attempt[]> {
+  switch (backend) {
+    case 'tensorflow': {
+      const attempts: Attempt[] = [];
+      for (const pkg of TENSORFLOW_PACKAGES) {
+        const attempt = await tryTensorflow(pkg, resolveFrom);
+        attempts.push(attempt);
+        if (attempt.ok) break;
+      }
+      return attempts;
+    }
+    case 'wasm':
+      return [await tryWasm()];
+    case 'cpu':
+      return [await tryBuiltin('cpu')];
+  }
+}
+
+async function tryTensorflow(pkg: string, resolveFrom: string): Promise<Attempt> {
+  // createRequire wants a file; it need not exist, only its folder matters.
+  const req = createRequire(path.join(path.resolve(resolveFrom), 'noop.js'));
+  let mod: unknown;
+  try {
+    mod = req(pkg);
+  } catch (err) {
+    if (isNotInstalled(err, pkg)) return { ok: false, package: pkg, reason: `${pkg} is not installed` };
+    // Installed but broken (missing CUDA/cuDNN, wrong libtensorflow, bad native
+    // binding): the user must see this, or they never learn why the GPU is idle.
+    return { ok: false, package: pkg, reason: `${pkg} is installed but failed to load: ${firstLine(err)}` };
+  }
+  const tf = mod as Tf;
+  if (typeof tf?.setBackend !== 'function') {
+    return { ok: false, package: pkg, reason: `${pkg} loaded but does not export a tfjs namespace` };
+  }
+  const problem = await activate(tf, 'tensorflow');
+  return problem ? { ok: false, package: pkg, reason: `${pkg} loaded but ${problem}` } : { ok: true, package: pkg, tf };
+}
+
+let wasmPathsSet = false;
+
+async function tryWasm(): Promise<Attempt> {
+  let dist: string;
+  try {
+    // Resolved from this module, not resolveFrom: the .wasm files must match
+    // the tfjs-backend-wasm JavaScript imported above.
+    dist = path.dirname(createRequire(__filename).resolve(WASM_PACKAGE));
+  } catch (err) {
+    return { ok: false, package: WASM_PACKAGE, reason: `${WASM_PACKAGE} is not installed: ${firstLine(err)}` };
+  }
+  const binary = path.join(dist, 'tfjs-backend-wasm.wasm');
+  if (!existsSync(binary)) {
+    return { ok: false, package: WASM_PACKAGE, reason: `${WASM_PACKAGE} is missing its binary ${binary}` };
+  }
+  if (!wasmPathsSet) {
+    // A file-system prefix: in Node the emscripten loader reads it with fs, so
+    // nothing is fetched. It may be set only once, before the first init.
+    setWasmPaths(dist + path.sep);
+    wasmPathsSet = true;
+  }
+  const problem = await activate(tfjs, 'wasm');
+  return problem ? { ok: false, package: WASM_PACKAGE, reason: `${WASM_PACKAGE} ${problem}` } : { ok: true, package: WASM_PACKAGE, tf: tfjs };
+}
+
+async function tryBuiltin(backend: 'cpu'): Promise<Attempt> {
+  const problem = await activate(tfjs, backend);
+  return problem ? { ok: false, package: null, reason: `the ${backend} backend ${problem}` } : { ok: true, package: null, tf: tfjs };
+}
+
+/** Switches tf to `backend` and runs a tiny matMul; returns what went wrong, or null. */
+async function activate(tf: Tf, backend: string): Promise<string | null> {
+  try {
+    if (!(await tf.setBackend(backend))) return `failed to initialize (tfjs logged the cause above)`;
+    await tf.ready();
+    // A backend can initialize and still compute garbage (a wrong .wasm for the
+    // JS, a broken kernel build); a known product catches that before training.
+    const y = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6], [2, 1])));
+    const values = Array.from(await y.data());
+    y.dispose();
+    if (values[0] !== 17 || values[1] !== 39) return `computed a wrong check product ([${values.join(', ')}], expected [17, 39])`;
+    return null;
+  } catch (err) {
+    return `failed its check: ${firstLine(err)}`;
+  }
+}
+
+function isNotInstalled(err: unknown, pkg: string): boolean {
+  // MODULE_NOT_FOUND for a dependency *inside* the package (or its native
+  // binding) means installed-but-broken, so the missing name must be pkg itself.
+  return (err as { code?: unknown })?.code === 'MODULE_NOT_FOUND' && firstLine(err).startsWith(`Cannot find module '${pkg}'`);
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n', 1)[0]!.trim();
+}
+
+/** The nearest folder above this module with a package.json: LoRA Lab's root in src/ and in dist/. */
+function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return __dirname;
+    dir = parent;
+  }
+}
