@@ -1,6 +1,6 @@
 // Shared test helpers: temp folders, polling, and the skeleton config pointed at
 // the bundled toy data. Nothing here stands in for LoRA Lab's own code.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -36,4 +36,18 @@ export function toyConfig(steps: number, overrides: Partial<RunConfig> = {}): Ru
     train: { steps, batch_size: 32, lr: 0.01, seed: 7 },
     ...overrides,
   });
+}
+
+/**
+ * A folder holding a stand-in for an installed-but-broken @tensorflow/tfjs-node-gpu
+ * (what a machine without CUDA/cuDNN libraries has). Put it on NODE_PATH of a
+ * child process: Node's own module resolution then finds it, as it would a real one.
+ */
+export function brokenGpuPackage(): string {
+  const dir = tempDir('loralab-broken-gpu-');
+  const pkg = join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '4.22.0', main: 'index.js' }));
+  writeFileSync(join(pkg, 'index.js'), "throw new Error('libcudnn.so.8: cannot open shared object file: No such file or directory');\n");
+  return join(dir, 'node_modules');
 }

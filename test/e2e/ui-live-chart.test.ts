@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { openRegistry } from '../../src/main/registry/index';
-import { CLI, ROOT, tempDir } from '../helpers';
+import { brokenGpuPackage, CLI, ROOT, tempDir } from '../helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -22,9 +22,10 @@ const FLAGS = [
   '--disable-quic',
 ];
 
-function startUi(registry: string): Promise<{ child: ChildProcess; url: string }> {
+function startUi(registry: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [CLI, 'ui', '--port', '0', '--registry', registry], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   after(() => {
@@ -58,7 +59,8 @@ async function waitForMorePoints(page: Page, than: number, timeoutMs = 60_000): 
 test('a run started from the UI shows a live loss chart that survives a reload', async () => {
   const dir = tempDir();
   const registryPath = join(dir, 'registry.sqlite');
-  const { url } = await startUi(registryPath);
+  // The server's machine has a GPU package that fails to load: the UI must say so.
+  const { url } = await startUi(registryPath, { LORALAB_BACKEND: '', NODE_PATH: brokenGpuPackage() });
   const context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
@@ -71,6 +73,9 @@ test('a run started from the UI shows a live loss chart that survives a reload',
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
   await page.goto(url);
+  const warning = page.locator('[data-testid="backend-warning"]');
+  await warning.waitFor();
+  assert.match((await warning.textContent()) ?? '', /tfjs-node-gpu is installed but failed to load: libcudnn\.so\.8.*using wasm instead/);
   await page.click('[data-testid="new-run"]');
   await page.waitForURL(/#\/runs\/\d+$/);
   const runId = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, ROOT, tempDir } from '../helpers';
+import { brokenGpuPackage, CLI, ROOT, tempDir } from '../helpers';
 
 const loralab = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
@@ -21,6 +21,18 @@ test('doctor --json prints one JSON object whose backend is wasm without tfjs-no
   assert.equal(report.gpu.available, false);
   assert.ok(report.fallbacks.some((f: { package: string | null }) => f.package === '@tensorflow/tfjs-node-gpu'));
   assert.ok(report.cpus >= 1 && report.memoryBytes > 0);
+});
+
+test('doctor says why an installed GPU backend failed to load, and which backend it fell back to', () => {
+  const r = loralab(['doctor', '--json'], { LORALAB_BACKEND: '', NODE_PATH: brokenGpuPackage() });
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.backend, 'wasm');
+  const gpu = report.fallbacks.find((f: { package: string | null }) => f.package === '@tensorflow/tfjs-node-gpu');
+  assert.match(gpu.reason, /installed but failed to load: libcudnn\.so\.8/);
+  const text = loralab(['doctor'], { LORALAB_BACKEND: '', NODE_PATH: brokenGpuPackage() });
+  assert.match(text.stdout, /backend\s+wasm/);
+  assert.match(text.stdout, /libcudnn\.so\.8/);
 });
 
 test('train records a run, and runs list/show --json read it back', () => {

@@ -1,0 +1,45 @@
+// The live curve of a run is assembled from two sources that overlap: the history read
+// with runs.metrics and the points pushed by onMetrics (some before, some after that
+// read). Merging by (name, step), later points replacing earlier ones, makes the result
+// independent of how the two interleave, so nothing is lost or doubled on reload.
+import type { MetricPoint } from '../../../shared/ipc/schemas';
+
+/** Points per metric name, each list strictly ascending by step. */
+export type MetricSeries = ReadonlyMap<string, readonly MetricPoint[]>;
+
+export const EMPTY_SERIES: MetricSeries = new Map();
+
+export function mergeMetricPoints(series: MetricSeries, incoming: readonly MetricPoint[]): MetricSeries {
+  if (incoming.length === 0) return series;
+  const byName = new Map<string, MetricPoint[]>();
+  for (const p of incoming) {
+    const list = byName.get(p.name);
+    if (list) list.push(p);
+    else byName.set(p.name, [p]);
+  }
+  const next = new Map(series);
+  for (const [name, points] of byName) next.set(name, mergeSeries(series.get(name) ?? [], points));
+  return next;
+}
+
+/** Merges `incoming` (any order, may repeat steps) into a strictly ascending series. */
+export function mergeSeries(existing: readonly MetricPoint[], incoming: readonly MetricPoint[]): MetricPoint[] {
+  const fresh = ascendingUnique(incoming);
+  const last = existing[existing.length - 1];
+  const first = fresh[0];
+  // The common live case: new steps after the last one, appended without a sort.
+  if (!last || (first && first.step > last.step)) return existing.concat(fresh);
+  const byStep = new Map<number, MetricPoint>();
+  for (const p of existing) byStep.set(p.step, p);
+  for (const p of fresh) byStep.set(p.step, p);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+function ascendingUnique(points: readonly MetricPoint[]): MetricPoint[] {
+  let ascending = true;
+  for (let i = 1; i < points.length && ascending; i++) ascending = points[i]!.step > points[i - 1]!.step;
+  if (ascending) return points.slice();
+  const byStep = new Map<number, MetricPoint>();
+  for (const p of points) byStep.set(p.step, p);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}

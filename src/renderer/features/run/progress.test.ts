@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { configuredSteps, progressView, type ProgressEvent } from './progress';
+
+const event = (step: number, over: Partial<ProgressEvent> = {}): ProgressEvent => ({
+  runId: 1,
+  step,
+  totalSteps: 200,
+  loss: 1.5,
+  tokensPerSecond: 900,
+  etaSeconds: 30,
+  ...over,
+});
+const config = { train: { steps: 100 } };
+
+test('configuredSteps reads train.steps only when it is a positive integer', () => {
+  assert.equal(configuredSteps(config), 100);
+  assert.equal(configuredSteps({ train: { steps: '100' } }), null);
+  assert.equal(configuredSteps({ train: null }), null);
+  assert.equal(configuredSteps(undefined), null);
+});
+
+test('a live event gives the whole view', () => {
+  const v = progressView(event(50), { step: 49, value: 2 }, config, 'running');
+  assert.deepEqual(v, { step: 50, totalSteps: 200, fraction: 0.25, loss: 1.5, tokensPerSecond: 900, etaSeconds: 30 });
+});
+
+test('before any event (a reload) the stored curve and config fill in', () => {
+  const v = progressView(null, { step: 40, value: 2.5 }, config, 'running');
+  assert.equal(v.step, 40);
+  assert.equal(v.totalSteps, 100);
+  assert.equal(v.fraction, 0.4);
+  assert.equal(v.loss, 2.5);
+  assert.equal(v.etaSeconds, null);
+});
+
+test('an event older than the stored curve does not move the bar back', () => {
+  const v = progressView(event(10, { loss: 9 }), { step: 40, value: 2.5 }, config, 'running');
+  assert.equal(v.step, 40);
+  assert.equal(v.loss, 2.5);
+});
+
+test('finished runs show a full bar (completed) and no speed or ETA', () => {
+  const done = progressView(event(199), undefined, config, 'completed');
+  assert.equal(done.fraction, 1);
+  assert.equal(done.tokensPerSecond, null);
+  assert.equal(done.etaSeconds, null);
+  const stopped = progressView(null, { step: 30, value: 1 }, config, 'stopped');
+  assert.equal(stopped.fraction, 0.3);
+  assert.equal(progressView(null, undefined, {}, 'queued').fraction, null);
+});

@@ -1,0 +1,60 @@
+import { useEffect, useRef, useState } from 'react';
+import { ACTIVE_STATUSES, type RunDetail } from '../../../shared/ipc/schemas';
+import { RemoteError } from '../../../shared/ipc/result';
+import { client } from '../../api/client';
+import { useConnection } from '../../api/useConnection';
+import { coalesce } from '../../lib/coalesce';
+import { errorMessage } from '../../lib/errors';
+
+export interface RunState {
+  run: RunDetail | null;
+  error: string | null;
+  notFound: boolean;
+}
+
+/**
+ * One run's record. A status event updates the badge at once and triggers a re-read
+ * (for the error text and end time); while the run is active a slow poll covers an
+ * event lost in a reconnect.
+ */
+export function useRun(runId: number, pollMs = 5000): RunState {
+  const { generation } = useConnection();
+  const [state, setState] = useState<RunState>({ run: null, error: null, notFound: false });
+  const status = state.run?.status;
+  const statusRef = useRef(status);
+  useEffect(() => {
+    statusRef.current = status;
+  }, [status]);
+
+  useEffect(() => {
+    let disposed = false;
+    const load = coalesce(async () => {
+      try {
+        const run = await client.request('runs.get', { runId });
+        if (!disposed) setState({ run, error: null, notFound: false });
+      } catch (err) {
+        if (disposed) return;
+        const notFound = err instanceof RemoteError && err.code === 'NOT_FOUND';
+        setState((s) => ({ run: s.run, error: errorMessage(err), notFound }));
+      }
+    });
+    // Subscribe before the first read so a change between the two is not missed.
+    const off = client.on('onRunStatus', (e) => {
+      if (e.runId !== runId) return;
+      setState((s) => (s.run ? { ...s, run: { ...s.run, status: e.status, error: e.error } } : s));
+      load();
+    });
+    load();
+    const timer = window.setInterval(() => {
+      const current = statusRef.current;
+      if (current && ACTIVE_STATUSES.includes(current)) load();
+    }, pollMs);
+    return () => {
+      disposed = true;
+      off();
+      window.clearInterval(timer);
+    };
+  }, [runId, generation, pollMs]);
+
+  return state;
+}
