@@ -4,6 +4,7 @@
 // stack trace (set LORALAB_DEBUG=1 to see one).
 import { parseArgs, UsageError, type Parsed } from './args';
 import { doctor } from './commands/doctor';
+import { inspect } from './commands/inspect';
 import { runs } from './commands/runs';
 import { train } from './commands/train';
 import { ui } from './commands/ui';
@@ -12,6 +13,9 @@ import { ConfigError } from '../services/config-file';
 const USAGE = `usage: loralab <command> [options]
 
   doctor [--json]                       backend in use, versions, GPU, paths
+  inspect <model|preset> [--json]      adapter size and training memory (reads headers only)
+      [--method lora|qlora|adalora] [--rank R] [--alpha A] [--targets a,b|/regex/|all-linear]
+      [--target-rank R] [--rslora] [--batch-size B] [--seq-len T]
   train <config.(json|yaml)> [--json]   train a run and record it in the registry
   runs list|show <id> [--json]          runs in the registry
   ui [--port N]                         the workbench in a browser (127.0.0.1)
@@ -19,8 +23,8 @@ const USAGE = `usage: loralab <command> [options]
 common options: --registry <file>  --backend auto|tensorflow|wasm|cpu
 `;
 
-const COMMANDS: Record<string, (args: Parsed) => Promise<number>> = { doctor, train, runs, ui };
-const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false };
+const COMMANDS: Record<string, (args: Parsed) => Promise<number>> = { doctor, inspect, train, runs, ui };
+const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,0 +1,416 @@
+// `loralab inspect <model-dir|preset> [--method lora|qlora|adalora] [--rank R] [--alpha A]
+//   [--targets a,b,…|/regex/|all-linear] [--target-rank R] [--rslora] [--batch-size B]
+//   [--seq-len T] [--json]`
+// How big an adapter will be before training: trainable and total parameters, the
+// adapted modules, the exact adapter file size, and a training-memory estimate.
+// A model folder is read through its safetensors HEADERS only (never tensor data),
+// so a sharded 6B checkpoint answers in milliseconds; a preset derives its tensor
+// shapes from a bundled config.json. Nothing on this path loads tfjs.
+// For AdaLoRA, --rank is init_r (the rank its layers start with) and --target-rank
+// is target_r. --targets takes a comma list (PEFT's list rules), /regex/ (PEFT's
+// string rule: full match) or all-linear (every Linear/Conv1D but the output head).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { adaloraSchema } from '../../../shared/config/adalora';
+import { loraSchema } from '../../../shared/config/lora';
+import { dataSchema, trainSchema } from '../../../shared/config/train';
+import { adapterSize, numel, type AdapterMethod, type AdapterSize, type BaseTensor } from '../../../shared/math/adapter-size';
+import { trainingMemory, type MemoryEstimate, type ModelDims } from '../../../shared/math/memory';
+import type { Targets } from '../../../shared/math/targets';
+import { readHeader } from '../../engine/io/safetensors/index';
+import {
+  architectureFor,
+  findArchitecture,
+  genericKindOf,
+  knownModelTypes,
+  ModelConfigError,
+  type Architecture,
+  type ModelSpec,
+} from '../../engine/models/index';
+import { resourcesDir } from '../../services/paths';
+import { flag, str, UsageError, type Parsed } from '../args';
+
+export interface InspectOptions {
+  method?: AdapterMethod;
+  /** LoRA r; AdaLoRA init_r. */
+  rank?: number;
+  /** AdaLoRA target_r. */
+  targetRank?: number;
+  alpha?: number;
+  rslora?: boolean;
+  /** A list (exact name or dotted suffix), a regex string, or null for PEFT's defaults. */
+  targets?: Targets | 'all-linear' | null;
+  batchSize?: number;
+  seqLen?: number;
+}
+
+export interface InspectReport extends AdapterSize {
+  targets: Targets;
+  /** The model folder or preset id as given. */
+  source: string;
+  model: { kind: 'model-dir' | 'preset'; modelType: string | null; variant: string | null; hfId?: string; files: string[]; tensors: number };
+  memory: MemoryEstimate & { compare: Record<'full' | 'lora' | 'qlora', number> };
+}
+
+interface Loaded {
+  kind: 'model-dir' | 'preset';
+  tensors: BaseTensor[];
+  arch: Architecture | undefined;
+  spec: ModelSpec | undefined;
+  modelType: string | null;
+  files: string[];
+  dims: ModelDims | null;
+  hfId?: string;
+}
+
+const LORA_DEFAULTS = loraSchema.parse({});
+const ADALORA_DEFAULTS = adaloraSchema.parse({});
+
+export function inspectModel(target: string, options: InspectOptions = {}): InspectReport {
+  const loaded = isDirectory(target) ? loadModelDir(target) : loadPreset(target);
+  const method = options.method ?? 'lora';
+  const targets = resolveTargets(options.targets ?? null, method, loaded);
+  const size = adapterSize({
+    tensors: loaded.tensors,
+    method,
+    r: options.rank ?? (method === 'adalora' ? ADALORA_DEFAULTS.init_r : LORA_DEFAULTS.r),
+    targetR: options.targetRank ?? (method === 'adalora' ? Math.min(ADALORA_DEFAULTS.target_r, options.rank ?? Infinity) : undefined),
+    alpha: options.alpha ?? LORA_DEFAULTS.alpha,
+    rslora: options.rslora ?? false,
+    targets,
+    modulePath: loaded.arch?.modulePath,
+    tied: loaded.arch && loaded.spec ? loaded.arch.tiedWeights(loaded.spec) : [],
+  });
+
+  const batchSize = options.batchSize ?? trainSchema.parse({}).batch_size;
+  const seqLen = options.seqLen ?? dataSchema.parse({ train: '-' }).max_seq_len;
+  const quantizedParams = quantizedCount(loaded, size);
+  const estimate = (m: 'full' | 'lora' | 'qlora' | 'adalora') =>
+    trainingMemory({ method: m, baseParams: size.baseParams, adapterParams: size.trainableParams, quantizedParams, batchSize, seqLen, dims: loaded.dims });
+  const memory = {
+    ...estimate(method),
+    compare: { full: estimate('full').totalBytes, lora: estimate('lora').totalBytes, qlora: estimate('qlora').totalBytes },
+  };
+
+  // DESIGN.md's keys first, then what the report adds.
+  return {
+    trainableParams: size.trainableParams,
+    totalParams: size.totalParams,
+    trainablePercent: size.trainablePercent,
+    baseParams: size.baseParams,
+    adapterBytes: size.adapterBytes,
+    modules: size.modules,
+    memory,
+    method,
+    rank: size.rank,
+    alpha: size.alpha,
+    scaling: size.scaling,
+    targets,
+    source: target,
+    model: {
+      kind: loaded.kind,
+      modelType: loaded.modelType,
+      variant: loaded.spec?.variant ?? null,
+      ...(loaded.hfId ? { hfId: loaded.hfId } : {}),
+      files: loaded.files,
+      tensors: loaded.tensors.length,
+    },
+    ...(size.adalora ? { adalora: size.adalora } : {}),
+  };
+}
+
+export async function inspect(args: Parsed): Promise<number> {
+  const [target, extra] = args.positionals;
+  if (!target) throw new UsageError('inspect needs a model folder or a preset id');
+  if (extra !== undefined) throw new UsageError(`inspect takes one model folder or preset, got also "${extra}"`);
+  const report = inspectModel(target, optionsFrom(args));
+  process.stdout.write(flag(args, 'json') ? JSON.stringify(report) + '\n' : formatReport(report));
+  return 0;
+}
+
+function optionsFrom(args: Parsed): InspectOptions {
+  const method = str(args, 'method');
+  if (method !== undefined && method !== 'lora' && method !== 'qlora' && method !== 'adalora') {
+    throw new UsageError(`--method must be lora, qlora or adalora, got "${method}"`);
+  }
+  const targets = str(args, 'targets');
+  return {
+    method,
+    rank: int(args, 'rank'),
+    targetRank: int(args, 'target-rank'),
+    alpha: num(args, 'alpha'),
+    rslora: flag(args, 'rslora'),
+    targets:
+      targets === undefined
+        ? null
+        : targets === 'all-linear'
+          ? 'all-linear'
+          : /^\/.+\/$/.test(targets)
+            ? targets.slice(1, -1) // "/…/": a regex, full-matched as PEFT does with a string
+            : targets.split(',').map((t) => t.trim()).filter(Boolean),
+    batchSize: int(args, 'batch-size'),
+    seqLen: int(args, 'seq-len'),
+  };
+}
+
+function int(args: Parsed, name: string): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+function num(args: Parsed, name: string): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+// ---- loading shapes ------------------------------------------------------------
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelConfigError(code === 'ENOENT' ? `${file}: not found; ${what}` : `${file}: cannot read it (${code})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ModelConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const indexSchema = z.object({ weight_map: z.record(z.string(), z.string()) });
+
+function loadModelDir(dir: string): Loaded {
+  const configPath = join(dir, 'config.json');
+  const config = readJson(configPath, 'a Hugging Face model folder has a config.json');
+  const modelType = config && typeof config === 'object' ? (config as Record<string, unknown>).model_type : undefined;
+  const arch = typeof modelType === 'string' ? findArchitecture(modelType) : undefined;
+  // A known architecture's config must be valid; an unknown one still works from headers.
+  const spec = arch?.parseConfig(config, configPath);
+  const kindOf = arch?.kindOf ?? genericKindOf;
+
+  const files = checkpointFiles(dir);
+  const tensors: BaseTensor[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    for (const t of readHeader(join(dir, file)).tensors.values()) {
+      if (seen.has(t.name)) throw new Error(`${join(dir, file)}: tensor "${t.name}" is also in another shard`);
+      seen.add(t.name);
+      tensors.push({ name: t.name, shape: t.shape, kind: kindOf(t.name, t.shape) });
+    }
+  }
+  return {
+    kind: 'model-dir',
+    tensors,
+    arch,
+    spec,
+    modelType: typeof modelType === 'string' ? modelType : null,
+    files,
+    dims: spec ? dimsOf(spec) : genericDims(config),
+  };
+}
+
+/** The safetensors files of a model folder: the shards its index names, or model.safetensors. */
+function checkpointFiles(dir: string): string[] {
+  const indexPath = join(dir, 'model.safetensors.index.json');
+  if (existsSync(indexPath)) {
+    const parsed = indexSchema.safeParse(readJson(indexPath, ''));
+    if (!parsed.success) throw new ModelConfigError(`${indexPath}: expected {"weight_map": {"<tensor>": "<shard file>", …}}`);
+    const shards = [...new Set(Object.values(parsed.data.weight_map))];
+    const bad = shards.find((s) => s !== basename(s) || s === '..' || s === '.');
+    if (bad !== undefined) throw new ModelConfigError(`${indexPath}: shard "${bad}" is not a file name inside the model folder`);
+    const missing = shards.find((s) => !existsSync(join(dir, s)));
+    if (missing !== undefined) throw new ModelConfigError(`${indexPath}: names shard "${missing}", which is not in ${dir}`);
+    return shards;
+  }
+  if (existsSync(join(dir, 'model.safetensors'))) return ['model.safetensors'];
+  if (existsSync(join(dir, 'pytorch_model.bin')) || existsSync(join(dir, 'pytorch_model.bin.index.json'))) {
+    throw new ModelConfigError(
+      `${dir}: has only pickled PyTorch .bin weights, which LoRA Lab refuses (loading them would run code); convert them to safetensors`,
+    );
+  }
+  throw new ModelConfigError(`${dir}: no model.safetensors or model.safetensors.index.json`);
+}
+
+function loadPreset(id: string): Loaded {
+  const dir = join(resourcesDir(), 'presets');
+  const file = join(dir, `${id}.json`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id) || !existsSync(file)) {
+    throw new UsageError(`"${id}" is neither a model folder nor a preset (presets: ${presetIds().join(', ')})`);
+  }
+  const preset = readJson(file, 'a preset file') as { hfId?: unknown; config?: unknown };
+  const arch = architectureFor(preset.config, `${file} (config)`);
+  const spec = arch.parseConfig(preset.config, `${file} (config)`);
+  return {
+    kind: 'preset',
+    tensors: arch.tensorShapes(spec),
+    arch,
+    spec,
+    modelType: spec.modelType,
+    files: [],
+    dims: dimsOf(spec),
+    ...(typeof preset.hfId === 'string' ? { hfId: preset.hfId } : {}),
+  };
+}
+
+export function presetIds(): string[] {
+  const dir = join(resourcesDir(), 'presets');
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -'.json'.length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+const dimsOf = (s: ModelSpec): ModelDims => ({
+  hidden: s.hidden,
+  layers: s.layers,
+  heads: s.heads,
+  vocab: s.vocab,
+  intermediate: s.intermediate,
+  gatedMlp: s.gatedMlp,
+});
+
+/** Dims from the common config.json keys, for architectures without a file here. */
+function genericDims(config: unknown): ModelDims | null {
+  const c = (config ?? {}) as Record<string, unknown>;
+  const pick = (...keys: string[]) => keys.map((k) => c[k]).find((v): v is number => typeof v === 'number' && v > 0);
+  const hidden = pick('hidden_size', 'n_embd', 'd_model');
+  const layers = pick('num_hidden_layers', 'num_layers', 'n_layer');
+  const heads = pick('num_attention_heads', 'n_head');
+  const vocab = pick('vocab_size', 'padded_vocab_size');
+  const intermediate = pick('intermediate_size', 'ffn_hidden_size', 'n_inner') ?? (hidden ? 4 * hidden : undefined);
+  return hidden && layers && heads && vocab && intermediate ? { hidden, layers, heads, vocab, intermediate } : null;
+}
+
+// ---- targets -------------------------------------------------------------------
+
+function resolveTargets(targets: Targets | 'all-linear' | null, method: AdapterMethod, loaded: Loaded): Targets {
+  if (targets === 'all-linear') {
+    // PEFT's shorthand: every Linear/Conv1D except the output head (REFERENCE §1.9).
+    const heads = new Set(loaded.arch?.outputHeads ?? ['lm_head.weight']);
+    const leaves = loaded.tensors
+      .filter((t) => (t.kind === 'linear' || t.kind === 'conv1d') && t.shape.length === 2 && !heads.has(t.name) && t.name.endsWith('.weight'))
+      .map((t) => t.name.slice(0, -'.weight'.length).split('.').pop()!);
+    return [...new Set(leaves)];
+  }
+  if (targets !== null) return targets;
+  const type = loaded.modelType ?? '(none)';
+  if (!loaded.arch) {
+    throw new UsageError(`model_type "${type}" has no default targets (known: ${knownModelTypes().join(', ')}); pass --targets`);
+  }
+  const defaults = method === 'adalora' ? loaded.arch.defaultTargets.adalora : loaded.arch.defaultTargets.lora;
+  if (!defaults) {
+    throw new UsageError(
+      `PEFT has no default AdaLoRA targets for model_type "${type}"; pass --targets (its LoRA default is ${loaded.arch.defaultTargets.lora.join(',')})`,
+    );
+  }
+  return defaults;
+}
+
+/** QLoRA stores the blocks' Linear/Conv1D weights in 4 bits; embeddings, the output head and norms stay wide (§4.8). */
+function quantizedCount(loaded: Loaded, size: AdapterSize): number {
+  const heads = new Set(loaded.arch?.outputHeads ?? ['lm_head.weight']);
+  const q = loaded.tensors
+    .filter((t) => (t.kind === 'linear' || t.kind === 'conv1d') && t.shape.length === 2 && !heads.has(t.name))
+    .reduce((s, t) => s + numel(t.shape), 0);
+  return Math.min(q, size.baseParams);
+}
+
+// ---- the readable report -------------------------------------------------------
+
+const int0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB (${(b / 2 ** 20).toFixed(2)} MiB)`;
+/** Decimal and binary units side by side, scaled to the size: "12.35 GB (11.50 GiB)". */
+function bytes(b: number): string {
+  const [d, bin, unit] = b >= 1e9 ? [1e9, 2 ** 30, 'G'] : b >= 1e6 ? [1e6, 2 ** 20, 'M'] : [1e3, 2 ** 10, 'K'];
+  return `${(b / d).toFixed(2)} ${unit}B (${(b / bin).toFixed(2)} ${unit}iB)`;
+}
+
+export function formatReport(r: InspectReport): string {
+  const m = r.model;
+  const out: string[] = [];
+  const what = m.kind === 'preset' ? `preset ${r.source}${m.hfId ? ` (${m.hfId})` : ''}` : `${r.source} (${m.files.length} safetensors file${m.files.length === 1 ? '' : 's'}, headers only)`;
+  out.push(`model        ${what}; model_type ${m.modelType ?? 'unknown'}${m.variant && m.variant !== m.modelType ? ` (${m.variant})` : ''}; ${int0(m.tensors)} tensors`);
+  const rank = r.adalora ? `init_r=${r.adalora.initR} target_r=${r.adalora.targetR}` : `r=${r.rank}`;
+  out.push(`method       ${r.method}  ${rank}  alpha=${r.alpha}  scaling=${+r.scaling.toFixed(6)}`);
+  out.push(`targets      ${typeof r.targets === 'string' ? `/${r.targets}/` : r.targets.join(', ')}`);
+  out.push(`base params  ${int0(r.baseParams)}`);
+  out.push(`trainable    ${int0(r.trainableParams)}  (${r.trainablePercent.toFixed(4)}% of ${int0(r.totalParams)} total)`);
+  if (r.adalora) out.push(`             at target_r: ${int0(r.adalora.targetParams)} (saved after budgeting; uniform-rank estimate)`);
+  const b = r.adapterBytes;
+  out.push(`adapter file ${int0(b.fileFloat32)} B = ${mb(b.fileFloat32)} float32 (PEFT's default)`);
+  out.push(`             ${int0(b.fileFloat16)} B = ${mb(b.fileFloat16)} float16`);
+  out.push(`             ${int0(b.fileBfloat16)} B = ${mb(b.fileBfloat16)} bfloat16`);
+  if (r.adalora) out.push(`             ${int0(r.adalora.fileFloat32AtTarget)} B = ${mb(r.adalora.fileFloat32AtTarget)} float32 at target_r`);
+
+  out.push('', `adapted modules (${r.modules.length})`);
+  const rows = collapse(r.modules);
+  const w = Math.max(6, ...rows.map((x) => x.name.length));
+  out.push(`  ${'module'.padEnd(w)}  ${'shape'.padEnd(14)} ${'in'.padStart(7)} ${'out'.padStart(7)} ${'params'.padStart(11)}  count`);
+  for (const x of rows) {
+    out.push(`  ${x.name.padEnd(w)}  ${`[${x.shape.join(', ')}]`.padEnd(14)} ${int0(x.in).padStart(7)} ${int0(x.out).padStart(7)} ${int0(x.params).padStart(11)}  ×${x.count}`);
+  }
+
+  const mem = r.memory;
+  out.push('', `training memory estimate (${mem.method}, batch ${mem.batchSize} × ${mem.seqLen} tokens, no gradient checkpointing)`);
+  for (const t of mem.terms) out.push(`  ${t.name.padEnd(12)} ${bytes(t.bytes).padStart(24)}  ${t.formula}`);
+  out.push(`  ${'total'.padEnd(12)} ${bytes(mem.totalBytes).padStart(24)}`);
+  out.push(`  compare: full ${bytes(mem.compare.full)} · lora ${bytes(mem.compare.lora)} · qlora ${bytes(mem.compare.qlora)}`);
+  return out.join('\n') + '\n';
+}
+
+/** Repeated layers as one row: "transformer.layers.{0-27}.attention.query_key_value ×28". */
+function collapse(modules: InspectReport['modules']): { name: string; shape: number[]; in: number; out: number; params: number; count: number }[] {
+  const groups = new Map<string, { pattern: string; layers: number[]; m: InspectReport['modules'][number] }>();
+  for (const m of modules) {
+    const match = /\.(\d+)\./.exec(m.module);
+    const pattern = match ? `${m.module.slice(0, match.index)}.{}.${m.module.slice(match.index + match[0].length)}` : m.module;
+    const key = `${pattern}|${m.shape.join(',')}|${m.params}`;
+    const g = groups.get(key);
+    if (g) g.layers.push(match ? Number(match[1]) : 0);
+    else groups.set(key, { pattern, layers: [match ? Number(match[1]) : 0], m });
+  }
+  return [...groups.values()].map(({ pattern, layers, m }) => ({
+    name: pattern.replace('{}', ranges(layers)),
+    shape: m.shape,
+    in: m.in,
+    out: m.out,
+    params: m.params,
+    count: layers.length,
+  }));
+}
+
+/** [0,1,2,3,7] → "{0-3,7}"; a single index stays bare. */
+function ranges(xs: number[]): string {
+  if (xs.length === 1) return String(xs[0]);
+  const sorted = [...xs].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j > i ? `${sorted[i]}-${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return `{${parts.join(',')}}`;
+}
