@@ -1,0 +1,45 @@
+// An AdaLoRA branch (REFERENCE §5.1–5.2): the update P·Λ·Q with P = lora_B [out, r],
+// Λ = lora_E [r, 1] and Q = lora_A [r, in]; y += dropout(x)·(A ⊙ E)ᵀ·Bᵀ·α/(ranknum + 1e-5),
+// where ranknum stays init_r even after triplets are pruned. It extends the LoRA
+// layer: the same transposed storage, with Λ scaling the rank axis in between.
+import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Tf } from '../../backend';
+import { LoraLayer, type LoraLayerInit } from '../lora/layer';
+
+export interface AdaloraLayerInit extends Omit<LoraLayerInit, 'scaling'> {
+  e: Tensor1D | Variable; // [r]: λ_i
+  alpha: number;
+  /** init_r: PEFT's fixed ranknum. */
+  ranknum: number;
+}
+
+export class AdaloraLayer extends LoraLayer {
+  e: Tensor1D | Variable;
+
+  constructor(init: AdaloraLayerInit) {
+    super({ ...init, scaling: adaloraScaling(init.alpha, init.ranknum) });
+    this.e = init.e;
+  }
+
+  override forward(tf: Tf, x2d: Tensor2D): Tensor2D {
+    return tf.tidy(() => {
+      const x = this.training && this.dropout > 0 ? tf.dropout(x2d, this.dropout) : x2d;
+      const projected = tf.mul(tf.matMul(x, this.aT), this.e); // [N, r] · λ per column
+      return tf.mul(tf.matMul(projected, this.bT), this.scaling) as Tensor2D;
+    });
+  }
+
+  override deltaInOut(tf: Tf): Tensor2D {
+    return tf.tidy(() => tf.mul(tf.matMul(tf.mul(this.aT, this.e), this.bT), this.scaling) as Tensor2D);
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.e.dispose();
+  }
+}
+
+/** PEFT: scaling = lora_alpha (or r when alpha is 0), divided by ranknum + 1e-5. */
+export function adaloraScaling(alpha: number, ranknum: number): number {
+  return (alpha > 0 ? alpha : ranknum) / (ranknum + 1e-5);
+}

@@ -1,0 +1,59 @@
+// A LoRA branch on one linear layer (REFERENCE §1.2–1.6): y += dropout(x)·Aᵀ·Bᵀ·scaling,
+// with A [r, in] and B [out, r] as PEFT stores them. The runtime keeps them
+// transposed (aT [in, r], bT [r, out]) so both products are plain x·W matMuls.
+// The base weight never changes; merge and unmerge produce a new weight.
+import type { Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Tf } from '../../backend';
+import type { LinearAdapter } from '../../models/decoder/linear';
+
+export interface LoraLayerInit {
+  module: string;
+  aT: Tensor2D | Variable; // [in, r]
+  bT: Tensor2D | Variable; // [r, out]
+  scaling: number;
+  dropout: number;
+}
+
+export class LoraLayer implements LinearAdapter {
+  readonly module: string;
+  aT: Tensor2D | Variable;
+  bT: Tensor2D | Variable;
+  readonly scaling: number;
+  readonly dropout: number;
+  /** Dropout applies only while training. */
+  training = false;
+
+  constructor(init: LoraLayerInit) {
+    this.module = init.module;
+    this.aT = init.aT;
+    this.bT = init.bT;
+    this.scaling = init.scaling;
+    this.dropout = init.dropout;
+  }
+
+  get rank(): number {
+    return this.aT.shape[1]!;
+  }
+
+  forward(tf: Tf, x2d: Tensor2D): Tensor2D {
+    return tf.tidy(() => {
+      const x = this.training && this.dropout > 0 ? tf.dropout(x2d, this.dropout) : x2d;
+      return tf.mul(tf.matMul(tf.matMul(x, this.aT), this.bT), this.scaling) as Tensor2D;
+    });
+  }
+
+  /** ΔW in the runtime's [in, out] layout: scaling·(B·A)ᵀ = scaling·Aᵀ·Bᵀ. */
+  deltaInOut(tf: Tf): Tensor2D {
+    return tf.tidy(() => tf.mul(tf.matMul(this.aT, this.bT), this.scaling) as Tensor2D);
+  }
+
+  dispose(): void {
+    this.aT.dispose();
+    this.bT.dispose();
+  }
+}
+
+/** PEFT's scaling: alpha / r, or alpha / √r with rsLoRA (REFERENCE §1.3). */
+export function loraScaling(alpha: number, r: number, rslora: boolean): number {
+  return rslora ? alpha / Math.sqrt(r) : alpha / r;
+}

@@ -1,0 +1,46 @@
+// A linear layer as the runtime holds it: the weight in [in, out] layout so the
+// forward product is a plain x·W (the fast matMul path of the wasm backend, see
+// PERFORMANCE-NOTES.md), an optional bias, and the module's Hugging Face path
+// (`model.layers.0.self_attn.q_proj`), which is where adapters attach.
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Tf } from '../../backend';
+
+/** Something added to a linear layer's output (a LoRA branch, …), given the layer input. */
+export interface LinearAdapter {
+  forward(tf: Tf, x2d: Tensor2D): Tensor2D;
+  dispose(): void;
+}
+
+export interface Linear {
+  /** Module path as Hugging Face names it in memory (PEFT keys are built from it). */
+  name: string;
+  /** [in, out]. */
+  w: Tensor2D;
+  b: Tensor1D | null;
+  inFeatures: number;
+  outFeatures: number;
+  adapters: LinearAdapter[];
+}
+
+export function makeLinear(name: string, w: Tensor2D, b: Tensor1D | null): Linear {
+  const [inFeatures, outFeatures] = w.shape;
+  return { name, w, b, inFeatures, outFeatures, adapters: [] };
+}
+
+/** y = x·W + b + Σ adapters(x), for x of any rank with the feature axis last. */
+export function applyLinear(tf: Tf, lin: Linear, x: Tensor): Tensor {
+  return tf.tidy(() => {
+    const lead = x.shape.slice(0, -1);
+    const x2d = x.reshape([-1, lin.inFeatures]) as Tensor2D;
+    let y: Tensor2D = tf.matMul(x2d, lin.w);
+    if (lin.b) y = tf.add(y, lin.b);
+    for (const a of lin.adapters) y = tf.add(y, a.forward(tf, x2d));
+    return y.reshape([...lead, lin.outFeatures]);
+  });
+}
+
+export function disposeLinear(lin: Linear): void {
+  lin.w.dispose();
+  lin.b?.dispose();
+  lin.adapters.forEach((a) => a.dispose());
+}

@@ -1,0 +1,46 @@
+// Loads a Hugging Face model folder into the runtime: config.json picks the
+// architecture, the checkpoint (single or sharded safetensors) supplies the
+// weights one tensor at a time, and the folder's tokenizer comes along if present.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Tf } from '../backend';
+import { openCheckpoint } from '../io/safetensors/index';
+import { ModelConfigError, architectureFor, type Architecture, type ModelSpec } from './index';
+import type { DecoderModel } from './decoder/decoder';
+
+export interface LoadedModel {
+  dir: string;
+  architecture: Architecture;
+  spec: ModelSpec;
+  model: DecoderModel;
+}
+
+export function readModelConfig(dir: string): { architecture: Architecture; spec: ModelSpec; raw: Record<string, unknown> } {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) throw new ModelConfigError(`${dir}: not a Hugging Face model folder (no config.json)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ModelConfigError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const architecture = architectureFor(raw, file);
+  return { architecture, spec: architecture.parseConfig(raw, file), raw: raw as Record<string, unknown> };
+}
+
+export function loadModel(tf: Tf, dir: string): LoadedModel {
+  const { architecture, spec } = readModelConfig(dir);
+  if (!architecture.build) {
+    throw new ModelConfigError(`${dir}: model_type "${spec.modelType}" can be inspected and merged, but LoRA Lab cannot run its forward pass yet`);
+  }
+  const checkpoint = openCheckpoint(dir);
+  try {
+    const model = architecture.build(tf, spec, {
+      shape: (name) => checkpoint.tensors.get(name)?.shape,
+      readFloat32: (name) => checkpoint.readFloat32(name),
+    });
+    return { dir, architecture, spec, model };
+  } finally {
+    checkpoint.close();
+  }
+}
