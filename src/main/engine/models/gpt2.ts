@@ -10,7 +10,7 @@ import type { Tf } from '../backend';
 import { DecoderModel, type DecoderLayer } from './decoder/decoder';
 import { loadLinear, loadNorm, loadTensor2d, type TensorSource } from './decoder/load';
 import { makeLinear } from './decoder/linear';
-import { genericKindOf, inOutFor, parseConfigWith, requireDivisible, type Architecture, type ModelSpec, type TensorShape } from './architecture';
+import { genericKindOf, inOutFor, ModelConfigError, parseConfigWith, requireDivisible, type Architecture, type ModelSpec, type TensorShape } from './architecture';
 
 export interface Gpt2Spec extends ModelSpec {
   activation: string;
@@ -119,8 +119,8 @@ function withOptionalPrefix(src: TensorSource): TensorSource {
 }
 
 function buildGpt2(tf: Tf, s: Gpt2Spec, raw: TensorSource): DecoderModel {
-  if (s.activation !== 'gelu_new') throw new Error(`activation_function "${s.activation}" is not supported (GPT-2 here uses gelu_new)`);
-  if (!s.scaleAttnWeights) throw new Error('scale_attn_weights false is not supported');
+  if (s.activation !== 'gelu_new') throw new ModelConfigError(`activation_function "${s.activation}" is not supported (GPT-2 here uses gelu_new)`);
+  if (!s.scaleAttnWeights) throw new ModelConfigError('scale_attn_weights false is not supported');
   const src = withOptionalPrefix(raw);
   const h = s.hidden;
   // Conv1D weights are [in, out] already: the runtime's layout, no transpose.

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   configError,
+  ModelConfigError,
   genericKindOf,
   inOutFor,
   parseConfigWith,
@@ -27,6 +28,8 @@ export interface LlamaSpec extends ModelSpec {
   mlpBias: boolean;
   hiddenAct: string;
   slidingWindow: number | null;
+  /** config.json's rope_scaling (null for plain RoPE). */
+  ropeScaling: unknown;
 }
 
 const posInt = z.number('expected a positive integer').int('expected a positive integer').positive('expected a positive integer');
@@ -43,7 +46,9 @@ const schema = z.object({
   vocab_size: posInt,
   max_position_embeddings: posInt.optional(),
   rms_norm_eps: posNum.optional(),
-  rope_theta: posNum.optional(),
+  // theta below 1 turns the rotation frequencies into overflowing powers; no real model uses it.
+  rope_theta: z.number('expected a number ≥ 1').min(1, 'expected a number ≥ 1').optional(),
+  rope_scaling: z.unknown().optional(),
   tie_word_embeddings: bool.optional(),
   attention_bias: bool.optional(),
   mlp_bias: bool.optional(),
@@ -98,6 +103,7 @@ function makeLlamaFamily(modelType: 'llama' | 'mistral' | 'qwen2', adalora: stri
         mlpBias: c.mlp_bias ?? false,
         hiddenAct: c.hidden_act ?? 'silu',
         slidingWindow: c.sliding_window ?? null,
+        ropeScaling: c.rope_scaling ?? null,
       };
     },
 
@@ -136,7 +142,10 @@ function makeLlamaFamily(modelType: 'llama' | 'mistral' | 'qwen2', adalora: stri
 }
 
 function buildLlama(tf: Tf, s: LlamaSpec, src: TensorSource): DecoderModel {
-  if (s.hiddenAct !== 'silu') throw new Error(`hidden_act "${s.hiddenAct}" is not supported (the Llama family here uses silu)`);
+  if (s.ropeScaling !== null) {
+    throw new ModelConfigError(`rope_scaling ${JSON.stringify(s.ropeScaling)} is not supported yet: only plain RoPE runs here (logits would be wrong)`);
+  }
+  if (s.hiddenAct !== 'silu') throw new ModelConfigError(`hidden_act "${s.hiddenAct}" is not supported (the Llama family here uses silu)`);
   const h = s.hidden;
   const q = s.heads * s.headDim;
   const kv = s.kvHeads * s.headDim;

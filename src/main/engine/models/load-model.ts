@@ -34,13 +34,18 @@ export function loadModel(tf: Tf, dir: string): LoadedModel {
     throw new ModelConfigError(`${dir}: model_type "${spec.modelType}" can be inspected and merged, but LoRA Lab cannot run its forward pass yet`);
   }
   const checkpoint = openCheckpoint(dir);
+  // A scope around the build frees whatever was uploaded when a later tensor fails
+  // its checks; the finished model's tensors are kept out of it.
+  tf.engine().startScope();
   try {
     const model = architecture.build(tf, spec, {
       shape: (name) => checkpoint.tensors.get(name)?.shape,
       readFloat32: (name) => checkpoint.readFloat32(name),
     });
+    model.tensors().forEach((t) => tf.keep(t));
     return { dir, architecture, spec, model };
   } finally {
+    tf.engine().endScope();
     checkpoint.close();
   }
 }

@@ -168,6 +168,15 @@ export class DecoderModel {
     return applyLinear(tf, mlp.proj, geluNew(tf, applyLinear(tf, mlp.fc, h)));
   }
 
+  /** Every weight tensor of the model (adapters excluded). */
+  tensors(): Tensor[] {
+    const w = this.weights;
+    const out: (Tensor | null)[] = [w.embed, w.positions, w.finalNorm.weight, w.finalNorm.bias];
+    for (const l of w.layers) out.push(l.attnNorm.weight, l.attnNorm.bias, l.mlpNorm.weight, l.mlpNorm.bias);
+    for (const lin of this.linears()) out.push(lin.w, lin.b);
+    return out.filter((t): t is Tensor => t !== null);
+  }
+
   dispose(): void {
     const w = this.weights;
     w.embed.dispose();
