@@ -3,11 +3,6 @@
 // stdout, progress goes to stderr, and errors are one clear message, never a
 // stack trace (set LORALAB_DEBUG=1 to see one).
 import { parseArgs, UsageError, type Parsed } from './args';
-import { doctor } from './commands/doctor';
-import { inspect } from './commands/inspect';
-import { runs } from './commands/runs';
-import { train } from './commands/train';
-import { ui } from './commands/ui';
 import { ConfigError } from '../services/config-file';
 
 const USAGE = `usage: loralab <command> [options]
@@ -16,6 +11,10 @@ const USAGE = `usage: loralab <command> [options]
   inspect <model|preset> [--json]      adapter size and training memory (reads headers only)
       [--method lora|qlora|adalora] [--rank R] [--alpha A] [--targets a,b|/regex/|all-linear]
       [--target-rank R] [--rslora] [--batch-size B] [--seq-len T]
+  eval --model DIR [--adapter DIR] --data FILE [--batch-size N] [--json]
+                                        mean next-token loss and perplexity over a JSON Lines file
+  generate --model DIR [--adapter DIR] --prompt TEXT [--max-new-tokens N]
+      [--temperature T] [--top-p P] [--seed S] [--json]   stream a completion
   train <config.(json|yaml)> [--json]   train a run and record it in the registry
   runs list|show <id> [--json]          runs in the registry
   ui [--port N]                         the workbench in a browser (127.0.0.1)
@@ -23,8 +22,20 @@ const USAGE = `usage: loralab <command> [options]
 common options: --registry <file>  --backend auto|tensorflow|wasm|cpu
 `;
 
-const COMMANDS: Record<string, (args: Parsed) => Promise<number>> = { doctor, inspect, train, runs, ui };
-const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true };
+type Command = (args: Parsed) => Promise<number>;
+
+// Loaded on demand: tfjs and SQLite start-up cost only the commands that use them,
+// so `inspect` answers in a few tens of milliseconds.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  doctor: async () => (await import('./commands/doctor')).doctor,
+  inspect: async () => (await import('./commands/inspect')).inspect,
+  eval: async () => (await import('./commands/eval')).evalCommand,
+  generate: async () => (await import('./commands/generate')).generate,
+  train: async () => (await import('./commands/train')).train,
+  runs: async () => (await import('./commands/runs')).runs,
+  ui: async () => (await import('./commands/ui')).ui,
+};
+const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true, model: true, adapter: true, data: true, quantize: true, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,14 +43,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const run = COMMANDS[command];
-  if (!run) throw new UsageError(`unknown command "${command}"`);
+  const load = COMMANDS[command];
+  if (!load) throw new UsageError(`unknown command "${command}"`);
   const args = parseArgs(rest, OPTIONS);
   if (args.options.has('help')) {
     process.stdout.write(USAGE);
     return 0;
   }
-  return run(args);
+  return (await load())(args);
 }
 
 main(process.argv.slice(2)).then(

@@ -4,7 +4,8 @@
 // layer: the same transposed storage, with Λ scaling the rank axis in between.
 import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
-import { LoraLayer, type LoraLayerInit } from '../lora/layer';
+import { isVariable, LoraLayer, type LoraLayerInit } from '../lora/layer';
+import { variableFrom } from '../../train/variables';
 
 export interface AdaloraLayerInit extends Omit<LoraLayerInit, 'scaling'> {
   e: Tensor1D | Variable; // [r]: λ_i
@@ -19,6 +20,16 @@ export class AdaloraLayer extends LoraLayer {
   constructor(init: AdaloraLayerInit) {
     super({ ...init, scaling: adaloraScaling(init.alpha, init.ranknum) });
     this.e = init.e;
+  }
+
+  override makeTrainable(tf: Tf): Variable[] {
+    super.makeTrainable(tf);
+    if (!isVariable(this.e)) this.e = variableFrom(tf, this.e, `${this.module}.lora_E`);
+    return this.variables();
+  }
+
+  override variables(): Variable[] {
+    return [this.aT, this.bT, this.e].filter(isVariable);
   }
 
   override forward(tf: Tf, x2d: Tensor2D): Tensor2D {

@@ -2,9 +2,12 @@
 // with A [r, in] and B [out, r] as PEFT stores them. The runtime keeps them
 // transposed (aT [in, r], bT [r, out]) so both products are plain x·W matMuls.
 // The base weight never changes; merge and unmerge produce a new weight.
-import type { Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
 import type { LinearAdapter } from '../../models/decoder/linear';
+import { variableFrom } from '../../train/variables';
+
+export const isVariable = (t: Tensor2D | Tensor1D | Variable): t is Variable => 'assign' in t;
 
 export interface LoraLayerInit {
   module: string;
@@ -29,6 +32,17 @@ export class LoraLayer implements LinearAdapter {
     this.bT = init.bT;
     this.scaling = init.scaling;
     this.dropout = init.dropout;
+  }
+
+  /** Turns A and B into trainable variables (named by PEFT's keys), e.g. for an adapter loaded from disk. */
+  makeTrainable(tf: Tf): Variable[] {
+    if (!isVariable(this.aT)) this.aT = variableFrom(tf, this.aT, `${this.module}.lora_A`);
+    if (!isVariable(this.bT)) this.bT = variableFrom(tf, this.bT, `${this.module}.lora_B`);
+    return this.variables();
+  }
+
+  variables(): Variable[] {
+    return [this.aT, this.bT].filter(isVariable);
   }
 
   get rank(): number {

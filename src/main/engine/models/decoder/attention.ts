@@ -28,7 +28,8 @@ export function mergeHeads(tf: Tf, x: Tensor4D): Tensor {
 export function repeatKv(tf: Tf, x: Tensor4D, nRep: number): Tensor4D {
   if (nRep === 1) return x;
   const [b, kv, t, d] = x.shape;
-  return tf.tile(x.reshape([b, kv, 1, t, d]), [1, 1, nRep, 1, 1]).reshape([b, kv * nRep, t, d]) as Tensor4D;
+  // Rank 4, not 5: tfjs has no gradient for tiling rank-5 tensors.
+  return tf.tile(x.reshape([b, kv, 1, t * d]), [1, 1, nRep, 1]).reshape([b, kv * nRep, t, d]) as Tensor4D;
 }
 
 /**

@@ -19,12 +19,14 @@ export interface Linear {
   b: Tensor1D | null;
   inFeatures: number;
   outFeatures: number;
+  /** How the checkpoint stores the weight: nn.Linear [out, in] or GPT-2's Conv1D [in, out] (fan_in_fan_out). */
+  checkpointLayout: 'out-in' | 'in-out';
   adapters: LinearAdapter[];
 }
 
-export function makeLinear(name: string, w: Tensor2D, b: Tensor1D | null): Linear {
+export function makeLinear(name: string, w: Tensor2D, b: Tensor1D | null, checkpointLayout: Linear['checkpointLayout'] = 'out-in'): Linear {
   const [inFeatures, outFeatures] = w.shape;
-  return { name, w, b, inFeatures, outFeatures, adapters: [] };
+  return { name, w, b, inFeatures, outFeatures, checkpointLayout, adapters: [] };
 }
 
 /** y = x·W + b + Σ adapters(x), for x of any rank with the feature axis last. */

@@ -68,7 +68,7 @@ export function loadLinear(
   if (layout === 'out-in') data = transpose2d(data, outFeatures, inFeatures);
   const w = tf.tensor2d(data, [inFeatures, outFeatures]);
   const b = opts.bias ? loadTensor1d(tf, src, `${tensor}.bias`, outFeatures) : null;
-  return makeLinear(module, w, b);
+  return makeLinear(module, w, b, layout);
 }
 
 export function loadNorm(tf: Tf, src: TensorSource, prefix: string, size: number, bias: boolean): NormWeights {
