@@ -16,6 +16,7 @@ const USAGE = `usage: loralab <command> [options]
   generate --model DIR [--adapter DIR] --prompt TEXT [--max-new-tokens N]
       [--temperature T] [--top-p P] [--seed S] [--json]   stream a completion
   train <config.(json|yaml)> [--json]   train a run and record it in the registry
+  resume <run-id|checkpoint-dir> [--json]  continue a stopped or crashed run exactly
   runs list|show <id> [--json]          runs in the registry
   ui [--port N]                         the workbench in a browser (127.0.0.1)
 
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval')).evalCommand,
   generate: async () => (await import('./commands/generate')).generate,
   train: async () => (await import('./commands/train')).train,
+  resume: async () => (await import('./commands/resume')).resume,
   runs: async () => (await import('./commands/runs')).runs,
   ui: async () => (await import('./commands/ui')).ui,
 };

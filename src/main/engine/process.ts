@@ -1,15 +1,17 @@
 // The engine process entry (built to dist/engine.cjs). The run supervisor forks it
-// and sends one RunJob; it trains, writes metrics and the final status to the
-// registry itself (so nothing is lost if the parent goes away) and streams
-// progress to the parent. A stop request or SIGTERM ends it after the current step.
+// and sends one RunJob; it trains, writes metrics, checkpoints, the adapter and
+// the final status to the registry itself (so nothing is lost if the parent goes
+// away) and streams progress to the parent. A stop request or SIGTERM ends it
+// after the current step, with a checkpoint to resume from.
 //
-// Run by hand: node dist/engine.cjs  (then send {type:'run', runId, registryPath} over IPC)
-import { runConfigSchema } from '../../shared/config/run-config';
+// Run by hand: node dist/engine.cjs  (then send a RunJob over the IPC channel)
+import { runConfigSchema, type RunConfig } from '../../shared/config/run-config';
 import { openRegistry, type Registry } from '../registry/index';
-import { selectBackend } from './backend';
+import { selectBackend, type Tf } from './backend';
 import { MetricsWriter } from './metrics-writer';
 import type { FromEngine, RunJob, ToEngine } from './protocol';
 import { trainBuiltin } from './toy/train-builtin';
+import { runTraining } from './train/trainer';
 
 let stopRequested = false;
 const send = (msg: FromEngine): void => {
@@ -33,6 +35,14 @@ async function yieldToEventLoop(): Promise<void> {
   lastYield = Date.now();
 }
 
+interface StepReport {
+  step: number;
+  loss: number;
+  tokensPerSecond: number | null;
+  etaSeconds: number | null;
+  extra?: Record<string, number>;
+}
+
 async function runJob(job: RunJob): Promise<number> {
   let registry: Registry | undefined;
   try {
@@ -46,29 +56,23 @@ async function runJob(job: RunJob): Promise<number> {
     send({ type: 'started', runId: job.runId, backend: selection.backend, pid: process.pid });
 
     const writer = new MetricsWriter(registry.metrics, job.runId);
-    const started = Date.now();
-    const outcome = await trainBuiltin(config, selection.tf, {
-      shouldStop: () => stopRequested,
-      onStep: async ({ step, loss, tokens }) => {
-        // A non-finite loss ends the run as failed; it is never written as a metric.
-        if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${step}`);
-        writer.add({ step, name: 'loss', value: loss, wallTime: Date.now() });
-        const seconds = (Date.now() - started) / 1000;
-        const perStep = seconds / step;
-        send({
-          type: 'progress',
-          runId: job.runId,
-          step,
-          totalSteps: config.train.steps,
-          loss,
-          tokensPerSecond: seconds > 0 ? tokens / seconds : null,
-          etaSeconds: perStep * (config.train.steps - step),
-        });
-        await yieldToEventLoop();
-      },
-      onFinally: () => writer.flush(),
-    });
-    const status = outcome === 'stopped' ? 'stopped' : 'completed';
+    const report = async ({ step, loss, tokensPerSecond, etaSeconds, extra }: StepReport) => {
+      // A non-finite loss ends the run as failed; it is never written as a metric.
+      if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${step}`);
+      const wallTime = Date.now();
+      writer.add({ step, name: 'loss', value: loss, wallTime });
+      for (const [name, value] of Object.entries(extra ?? {})) writer.add({ step, name, value, wallTime });
+      send({ type: 'progress', runId: job.runId, step, totalSteps: config.train.steps, loss, tokensPerSecond, etaSeconds });
+      await yieldToEventLoop();
+    };
+    let status: 'completed' | 'stopped';
+    try {
+      status = config.model.startsWith('builtin:')
+        ? await runBuiltin(config, selection.tf, report)
+        : await runReal(config, selection.tf, job, registry, writer, report);
+    } finally {
+      writer.flush();
+    }
     registry.runs.finish(job.runId, status);
     send({ type: 'finished', runId: job.runId, status, error: null });
     return 0;
@@ -85,4 +89,52 @@ async function runJob(job: RunJob): Promise<number> {
   } finally {
     registry?.close();
   }
+}
+
+async function runBuiltin(config: RunConfig, tf: Tf, report: (r: StepReport) => Promise<void>): Promise<'completed' | 'stopped'> {
+  const started = Date.now();
+  return trainBuiltin(config, tf, {
+    shouldStop: () => stopRequested,
+    onStep: ({ step, loss, tokens }) => {
+      const seconds = (Date.now() - started) / 1000;
+      return report({
+        step,
+        loss,
+        tokensPerSecond: seconds > 0 ? tokens / seconds : null,
+        etaSeconds: (seconds / step) * (config.train.steps - step),
+      });
+    },
+  });
+}
+
+async function runReal(
+  config: RunConfig,
+  tf: Tf,
+  job: RunJob,
+  registry: Registry,
+  writer: MetricsWriter,
+  report: (r: StepReport) => Promise<void>,
+): Promise<'completed' | 'stopped'> {
+  const outcome = await runTraining(
+    tf,
+    { config, outputDir: job.runDir, resumeFrom: job.resumeFrom, initFrom: job.initFrom },
+    {
+      shouldStop: () => stopRequested,
+      onStep: (s) => report({ ...s, extra: { lr: s.lr, grad_norm: s.gradNorm, tokens_per_second: s.tokensPerSecond } }),
+      onEval: (step, r) => {
+        const wallTime = Date.now();
+        writer.add({ step, name: 'eval_loss', value: r.loss, wallTime });
+        writer.add({ step, name: 'eval_perplexity', value: r.perplexity, wallTime });
+        writer.flush();
+      },
+      onCheckpoint: (step, dir) => {
+        // Metrics up to the checkpoint are committed first: a resume from it then
+        // re-logs only the steps after it.
+        writer.flush();
+        registry.checkpoints.add({ runId: job.runId, step, path: dir });
+      },
+    },
+  );
+  registry.artifacts.add({ runId: job.runId, kind: 'adapter', path: outcome.adapterDir, meta: { step: outcome.step } });
+  return outcome.status;
 }

@@ -10,6 +10,12 @@ export interface RunJob {
   registryPath: string;
   /** 'auto' or a backend name; overrides LORALAB_BACKEND when set. */
   backend?: string;
+  /** The run's folder for checkpoints and the adapter. */
+  runDir: string;
+  /** A checkpoint folder to continue from (resume), or null for a fresh start. */
+  resumeFrom: string | null;
+  /** A PEFT adapter folder the run starts from (init_from, resolved), or null. */
+  initFrom: string | null;
 }
 
 /** Parent -> engine: finish the current step, record the run as stopped, exit. */

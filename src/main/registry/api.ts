@@ -85,6 +85,8 @@ export interface ArtifactRow {
 export interface ArtifactsRepo {
   add(a: { runId: number | null; kind: string; path: string; meta?: Record<string, unknown> }): ArtifactRow;
   forRun(runId: number): ArtifactRow[];
+  /** The newest artifact recorded at `path` (to find the run an adapter folder came from). */
+  findByPath(path: string): ArtifactRow | undefined;
 }
 
 export interface TagsRepo {

@@ -48,6 +48,7 @@ export function createServices(options: ServicesOptions = {}): Services {
     },
     'runs.start': ({ config }) => runs.start(config, baseDir),
     'runs.stop': ({ runId }) => runs.stop(runId),
+    'runs.resume': ({ runId }) => runs.resume(runId),
     'runs.defaultConfig': () => {
       const file = skeletonConfigPath(resourcesDir());
       const { config, baseDir: dir } = readRunConfigFile(file);

@@ -1,5 +1,6 @@
 // Run services: what the contract's runs.* channels promise, composed from the
 // registry and the supervisor. Used alike by the CLI, Electron and `loralab ui`.
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RunConfig } from '../../shared/config/run-config';
 import type { RunDetail, RunSummary } from '../../shared/ipc/schemas';
@@ -56,12 +57,62 @@ export class RunsService {
   /** Records a queued run and hands it to a new engine process. */
   start(config: RunConfig, baseDir: string): { runId: number } {
     const resolved = resolveConfigPaths(config, baseDir);
-    const parentRunId = typeof resolved.init_from === 'number' ? resolved.init_from : null;
-    if (parentRunId !== null) this.require(parentRunId);
-    const run = this.registry.runs.create({ name: resolved.name, method: resolved.method, config: resolved, parentRunId });
+    const parent = this.resolveInitFrom(resolved.init_from);
+    const run = this.registry.runs.create({
+      name: resolved.name,
+      method: resolved.method,
+      config: resolved,
+      parentRunId: parent?.runId ?? null,
+    });
     this.hub.emit('onRunStatus', { runId: run.id, status: 'queued', error: null });
-    this.supervisor.start(run.id);
+    this.supervisor.start(run.id, { initFrom: parent?.adapterDir ?? null });
     return { runId: run.id };
+  }
+
+  /**
+   * init_from as a run id (its adapter) or an adapter folder; the parent run is
+   * recorded when the folder is one LoRA Lab wrote, so lineage survives either form.
+   */
+  private resolveInitFrom(initFrom: RunConfig['init_from']): { runId: number | null; adapterDir: string } | null {
+    if (initFrom === null) return null;
+    if (typeof initFrom === 'number') {
+      this.require(initFrom);
+      const adapter = this.registry.artifacts.forRun(initFrom).filter((a) => a.kind === 'adapter').at(-1);
+      if (!adapter) throw new LoraLabError('NOT_FOUND', `init_from: run ${initFrom} has no adapter yet (it has not finished or been stopped)`);
+      return { runId: initFrom, adapterDir: adapter.path };
+    }
+    if (!existsSync(join(initFrom, 'adapter_config.json'))) {
+      throw new LoraLabError('NOT_FOUND', `init_from: ${initFrom} is not an adapter folder (no adapter_config.json)`);
+    }
+    return { runId: this.registry.artifacts.findByPath(initFrom)?.runId ?? null, adapterDir: initFrom };
+  }
+
+  /**
+   * Continues a stopped, crashed or failed run from its newest checkpoint (or the
+   * given checkpoint folder): same run id, same curve, the engine picks up the exact state.
+   */
+  resume(target: number | string): { runId: number; checkpoint: string } {
+    let runId: number;
+    let checkpoint: string;
+    if (typeof target === 'number') {
+      runId = this.require(target).id;
+      const latest = this.registry.checkpoints.latest(runId);
+      if (!latest) throw new LoraLabError('NOT_FOUND', `run ${runId} has no checkpoint to resume from`);
+      checkpoint = latest.path;
+    } else {
+      const found = this.registry.runs
+        .list()
+        .flatMap((r) => this.registry.checkpoints.forRun(r.id))
+        .find((c) => resolve(c.path) === resolve(target));
+      if (!found) throw new LoraLabError('NOT_FOUND', `${target} is not a checkpoint recorded in this registry`);
+      runId = found.runId;
+      checkpoint = found.path;
+    }
+    const run = this.require(runId);
+    if (run.status === 'running' || run.status === 'queued') throw new LoraLabError('CONFLICT', `run ${runId} is ${run.status}; stop it before resuming`);
+    if (run.status === 'completed') throw new LoraLabError('CONFLICT', `run ${runId} has completed; start a new run with init_from: ${runId} to continue training it`);
+    this.supervisor.start(runId, { resumeFrom: checkpoint });
+    return { runId, checkpoint };
   }
 
   stop(runId: number): { stopping: boolean } {

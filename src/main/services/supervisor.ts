@@ -4,6 +4,7 @@
 // registry stays consistent because the engine's writes are SQLite transactions
 // and the crash mark is one conditional UPDATE.
 import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import type { FromEngine, RunJob } from '../engine/protocol';
 import type { Registry } from '../registry/index';
 import type { EventHub } from './event-hub';
@@ -31,8 +32,13 @@ export class Supervisor {
 
   constructor(private readonly opts: SupervisorOptions) {}
 
-  /** Forks an engine for a queued run; resolves once the process is spawned. */
-  start(runId: number): number {
+  /** The folder where a run's checkpoints and adapter go: beside the registry. */
+  runDir(runId: number): string {
+    return join(dirname(this.opts.registry.path), 'runs', String(runId));
+  }
+
+  /** Forks an engine for a run (fresh, resumed from a checkpoint, or started from an adapter). */
+  start(runId: number, from: { resumeFrom?: string | null; initFrom?: string | null } = {}): number {
     const env = { ...process.env };
     // Under Electron, fork() runs the Electron binary: make it behave as plain Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
@@ -54,7 +60,15 @@ export class Supervisor {
       });
     });
     this.active.set(runId, { child, exited, stderrTail });
-    const job: RunJob = { type: 'run', runId, registryPath: this.opts.registry.path, backend: this.opts.backend };
+    const job: RunJob = {
+      type: 'run',
+      runId,
+      registryPath: this.opts.registry.path,
+      backend: this.opts.backend,
+      runDir: this.runDir(runId),
+      resumeFrom: from.resumeFrom ?? null,
+      initFrom: from.initFrom ?? null,
+    };
     child.send(job);
     return child.pid ?? -1;
   }

@@ -23,6 +23,7 @@ export const requests = {
   ),
   'runs.start': channel(z.strictObject({ config: runConfigSchema }), z.object({ runId: runIdSchema })),
   'runs.stop': channel(z.strictObject({ runId: runIdSchema }), z.object({ stopping: z.boolean() })),
+  'runs.resume': channel(z.strictObject({ runId: runIdSchema }), z.object({ runId: runIdSchema, checkpoint: z.string() })),
   'runs.defaultConfig': channel(z.strictObject({}), z.object({ config: z.record(z.string(), z.unknown()) })),
   'system.doctor': channel(z.strictObject({}), doctorReportSchema),
 } as const;

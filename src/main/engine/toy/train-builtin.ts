@@ -9,8 +9,6 @@ import { trainCharMlp } from './char-mlp';
 export interface BuiltinHooks {
   onStep: (s: { step: number; loss: number; tokens: number }) => void | Promise<void>;
   shouldStop: () => boolean;
-  /** Called once when training ends, however it ends. */
-  onFinally: () => void;
 }
 
 export const BUILTIN_MODELS = ['builtin:char-mlp'] as const;
@@ -48,8 +46,7 @@ export async function trainBuiltin(
     );
   }
   const texts = readTextLines(config.data.train);
-  try {
-    const result = await trainCharMlp({
+  const result = await trainCharMlp({
       tf,
       texts,
       steps: config.train.steps,
@@ -63,8 +60,5 @@ export async function trainBuiltin(
       onStep: hooks.onStep,
       shouldStop: hooks.shouldStop,
     });
-    return result.stopped ? 'stopped' : 'completed';
-  } finally {
-    hooks.onFinally();
-  }
+  return result.stopped ? 'stopped' : 'completed';
 }

@@ -28,6 +28,7 @@ export function createArtifactsRepo(db: Database.Database): ArtifactsRepo {
      VALUES (@runId, @kind, @path, @meta, @now) RETURNING *`,
   );
   const forRun = db.prepare<[number], Row>('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id');
+  const byPath = db.prepare<[string], Row>('SELECT * FROM artifacts WHERE path = ? ORDER BY id DESC LIMIT 1');
 
   return {
     add({ runId, kind, path, meta = {} }) {
@@ -52,6 +53,11 @@ export function createArtifactsRepo(db: Database.Database): ArtifactsRepo {
 
     forRun(runId) {
       return forRun.all(runId).map(toArtifact);
+    },
+
+    findByPath(path) {
+      const row = byPath.get(path);
+      return row ? toArtifact(row) : undefined;
     },
   };
 }

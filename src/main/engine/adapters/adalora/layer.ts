@@ -34,7 +34,7 @@ export class AdaloraLayer extends LoraLayer {
 
   override forward(tf: Tf, x2d: Tensor2D): Tensor2D {
     return tf.tidy(() => {
-      const x = this.training && this.dropout > 0 ? tf.dropout(x2d, this.dropout) : x2d;
+      const x = this.dropInput(tf, x2d);
       const projected = tf.mul(tf.matMul(x, this.aT), this.e); // [N, r] · λ per column
       return tf.mul(tf.matMul(projected, this.bT), this.scaling) as Tensor2D;
     });

@@ -25,6 +25,8 @@ export class LoraLayer implements LinearAdapter {
   readonly dropout: number;
   /** Dropout applies only while training. */
   training = false;
+  /** Seed of the dropout mask, set by the trainer per step so runs and resumes repeat exactly. */
+  dropoutSeed: number | undefined;
 
   constructor(init: LoraLayerInit) {
     this.module = init.module;
@@ -51,9 +53,14 @@ export class LoraLayer implements LinearAdapter {
 
   forward(tf: Tf, x2d: Tensor2D): Tensor2D {
     return tf.tidy(() => {
-      const x = this.training && this.dropout > 0 ? tf.dropout(x2d, this.dropout) : x2d;
+      const x = this.dropInput(tf, x2d);
       return tf.mul(tf.matMul(tf.matMul(x, this.aT), this.bT), this.scaling) as Tensor2D;
     });
+  }
+
+  /** PEFT's lora_dropout: on the adapter's input only, and only while training. */
+  protected dropInput(tf: Tf, x2d: Tensor2D): Tensor2D {
+    return this.training && this.dropout > 0 ? (tf.dropout(x2d, this.dropout, undefined, this.dropoutSeed) as Tensor2D) : x2d;
   }
 
   /** ΔW in the runtime's [in, out] layout: scaling·(B·A)ᵀ = scaling·Aᵀ·Bᵀ. */

@@ -1,0 +1,69 @@
+// Writes LoRA layers as a PEFT adapter folder (REFERENCE §2): adapter_config.json
+// with PEFT's field set (sorted, indent 2, inference_mode true) and
+// adapter_model.safetensors with keys base_model.model.<module>.lora_A.weight
+// [r, in] and lora_B.weight [out, r] in float32, metadata {"format":"pt"}.
+import { join } from 'node:path';
+import type { Tf } from '../../backend';
+import { writeSafetensors, type TensorToWrite } from '../../io/safetensors/index';
+import { writeJsonFile } from '../../io/json-file';
+import { transpose2d } from '../../models/decoder/load';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, KEY_PREFIX } from '../peft-files';
+import type { LoraLayer } from './layer';
+
+export interface LoraAdapterMeta {
+  r: number;
+  alpha: number;
+  dropout: number;
+  rslora: boolean;
+  targets: readonly string[] | string;
+  baseModel: string;
+  /** True when the adapted layers are GPT-2 Conv1D weights. */
+  fanInFanOut: boolean;
+}
+
+/** The v0.10-era core LoraConfig fields every PEFT version loads (REFERENCE §2.2). */
+export function loraAdapterConfig(meta: LoraAdapterMeta): Record<string, unknown> {
+  return {
+    alpha_pattern: {},
+    auto_mapping: null,
+    base_model_name_or_path: meta.baseModel,
+    bias: 'none',
+    fan_in_fan_out: meta.fanInFanOut,
+    inference_mode: true,
+    init_lora_weights: true,
+    layer_replication: null,
+    layers_pattern: null,
+    layers_to_transform: null,
+    loftq_config: {},
+    lora_alpha: meta.alpha,
+    lora_dropout: meta.dropout,
+    megatron_config: null,
+    megatron_core: 'megatron.core',
+    modules_to_save: null,
+    peft_type: 'LORA',
+    r: meta.r,
+    rank_pattern: {},
+    revision: null,
+    target_modules: meta.targets,
+    task_type: 'CAUSAL_LM',
+    use_dora: false,
+    use_rslora: meta.rslora,
+  };
+}
+
+export function loraTensors(layers: readonly LoraLayer[]): TensorToWrite[] {
+  return layers.flatMap((l) => {
+    const [inF, r] = l.aT.shape as [number, number];
+    const out = l.bT.shape[1]!;
+    return [
+      { name: `${KEY_PREFIX}${l.module}.lora_A.weight`, dtype: 'F32', shape: [r, inF], data: transpose2d(l.aT.dataSync() as Float32Array, inF, r) },
+      { name: `${KEY_PREFIX}${l.module}.lora_B.weight`, dtype: 'F32', shape: [out, r], data: transpose2d(l.bT.dataSync() as Float32Array, r, out) },
+    ] satisfies TensorToWrite[];
+  });
+}
+
+/** Writes the adapter files into `dir` (an existing folder; see writeDirAtomically). */
+export function saveLoraAdapter(_tf: Tf, dir: string, layers: readonly LoraLayer[], meta: LoraAdapterMeta): void {
+  writeSafetensors(join(dir, ADAPTER_WEIGHTS), loraTensors(layers));
+  writeJsonFile(join(dir, ADAPTER_CONFIG), loraAdapterConfig(meta));
+}

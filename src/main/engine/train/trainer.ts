@@ -1,0 +1,210 @@
+// The training loop, top to bottom: load the model and data, create what the
+// method trains, restore a checkpoint if resuming, then for each optimizer step
+// accumulate gradients over micro-batches, clip, step AdamW on the schedule, log,
+// evaluate and checkpoint on their intervals, and finally save the adapter.
+// Everything random is seeded from the config (init, data order, dropout), so a
+// run — and a run resumed from any checkpoint — repeats bit for bit on one backend.
+import { join } from 'node:path';
+import type { Tensor, Variable } from '@tensorflow/tfjs';
+import type { RunConfig } from '../../../shared/config/run-config';
+import { learningRate } from '../../../shared/math/schedules';
+import type { Tf } from '../backend';
+import { readExamples } from '../data/jsonl';
+import { evaluate, padBatch, type EvalResult } from '../infer/evaluate';
+import { writeDirAtomically } from '../io/atomic-dir';
+import { loadTokenizer } from '../io/tokenizer/index';
+import { loadModel } from '../models/load-model';
+import { checkpointName, CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { crossEntropySum, shiftTargets } from './cross-entropy';
+import { DataLoader } from './data-loader';
+import { AdamW, clipByGlobalNorm } from './optimizer';
+import { createRng } from './rng';
+import { createTrainable } from './trainable';
+
+export interface TrainJob {
+  config: RunConfig;
+  /** The run's folder: checkpoints/ and adapter/ go here. */
+  outputDir: string;
+  /** A checkpoint folder to continue from (`loralab resume`). */
+  resumeFrom: string | null;
+  /** A PEFT adapter folder to start from (config init_from, resolved). */
+  initFrom: string | null;
+}
+
+export interface StepInfo {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokens: number;
+  tokensPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface TrainHooks {
+  onStart?(info: { startStep: number; totalSteps: number; trainableParams: number; totalParams: number; optimizerBytes: number }): void;
+  onStep(info: StepInfo): void | Promise<void>;
+  onEval?(step: number, result: EvalResult): void;
+  onCheckpoint?(step: number, dir: string): void;
+  shouldStop(): boolean;
+}
+
+export class NonFiniteLossError extends Error {
+  override readonly name = 'NonFiniteLossError';
+  constructor(
+    readonly step: number,
+    loss: number,
+  ) {
+    super(`the loss became ${loss} at step ${step}; the run stopped (try a lower learning rate or max_grad_norm)`);
+  }
+}
+
+export interface TrainOutcome {
+  status: 'completed' | 'stopped';
+  step: number;
+  adapterDir: string;
+}
+
+export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
+  const { config } = job;
+  const t = config.train;
+
+  // 1. Model, tokenizer and data.
+  const loaded = loadModel(tf, config.model);
+  const tokenizer = await loadTokenizer(config.model);
+  const maxLen = Math.min(config.data.max_seq_len, loaded.spec.maxPositions);
+  const trainSet = readExamples(config.data.train, tokenizer, maxLen);
+  const evalSet = config.data.eval ? readExamples(config.data.eval, tokenizer, maxLen) : null;
+
+  // 2. What trains, its optimizer, the data order, the RNG.
+  const rng = createRng(t.seed);
+  const trainable = createTrainable(tf, loaded, config, job.initFrom, rng);
+  const optimizer = new AdamW(tf, trainable.params, { weightDecay: t.weight_decay });
+  const loader = new DataLoader(trainSet, t.batch_size, t.seed);
+  const vars: Variable[] = trainable.params.map((p) => p.variable);
+  const checkpoints = join(job.outputDir, 'checkpoints');
+  const adapterDir = join(job.outputDir, 'adapter');
+
+  try {
+    // 3. Resume: weights, moments, RNG, data position and step, exactly as saved.
+    let step = 0;
+    if (job.resumeFrom) {
+      const ckpt = loadCheckpoint(job.resumeFrom);
+      for (const p of trainable.params) {
+        const w = ckpt.weights.get(p.name);
+        if (!w) throw new Error(`${job.resumeFrom}: no saved weights for "${p.name}"`);
+        tf.tidy(() => p.variable.assign(tf.tensor(w, p.variable.shape)));
+      }
+      optimizer.restore(ckpt.optimizer);
+      rng.restore(ckpt.state.rngState);
+      loader.restore(ckpt.state.data);
+      step = ckpt.state.step;
+    }
+    const trainableParams = vars.reduce((n, v) => n + v.size, 0);
+    hooks.onStart?.({
+      startStep: step,
+      totalSteps: t.steps,
+      trainableParams,
+      totalParams: loaded.model.numParams() + trainableParams,
+      optimizerBytes: optimizer.stateBytes(),
+    });
+    if (step === 0 && evalSet) hooks.onEval?.(0, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));
+
+    const checkpoint = async (at: number) => {
+      const dir = join(checkpoints, checkpointName(at));
+      await saveCheckpoint(dir, trainable.params, optimizer, {
+        format: CHECKPOINT_FORMAT,
+        step: at,
+        optimizerStep: optimizer.step,
+        rngState: rng.state(),
+        data: loader.state,
+        method: config.method,
+        model: config.model,
+      });
+      hooks.onCheckpoint?.(at, dir);
+    };
+
+    const started = Date.now();
+    let tokensSeen = 0;
+    const firstStep = step;
+    while (step < t.steps) {
+      if (hooks.shouldStop()) break;
+      step++;
+
+      // 4. Gradients summed over micro-batches, then divided by the step's token count
+      //    (the loss is the mean over every learned token of the step).
+      trainable.setTraining(true);
+      let lossSum = 0;
+      let tokens = 0;
+      let grads: Tensor[] | null = null;
+      for (let micro = 0; micro < t.grad_accum; micro++) {
+        const batch = padBatch(loader.next());
+        const targets = shiftTargets(batch.labels, loaded.model.options.vocabSize);
+        trainable.setDropoutSeeds(((step * 131 + micro) * 7919) >>> 0);
+        const result = tf.tidy(() =>
+          tf.variableGrads(() => crossEntropySum(tf, loaded.model.forward(batch.ids, batch.mask), targets) as never, vars),
+        );
+        lossSum += result.value.dataSync()[0]!;
+        result.value.dispose();
+        tokens += targets.count;
+        const g = vars.map((v) => result.grads[v.name]!);
+        if (grads === null) grads = g;
+        else {
+          const prev: Tensor[] = grads;
+          grads = prev.map((x, i) => tf.add(x, g[i]!));
+          prev.forEach((x) => x.dispose());
+          g.forEach((x) => x.dispose());
+        }
+      }
+      trainable.setTraining(false);
+      const loss = lossSum / Math.max(1, tokens);
+      if (!Number.isFinite(loss)) {
+        grads!.forEach((g) => g.dispose());
+        throw new NonFiniteLossError(step, loss);
+      }
+
+      // 5. Clip, schedule, update.
+      const scaled = grads!.map((g) => tf.div(g, Math.max(1, tokens)));
+      grads!.forEach((g) => g.dispose());
+      const clipped = clipByGlobalNorm(tf, scaled, t.max_grad_norm);
+      const lr = learningRate(step, { lr: t.lr, schedule: t.schedule, warmupSteps: t.warmup_steps, totalSteps: t.steps });
+      optimizer.apply(clipped.grads, lr);
+      clipped.grads.forEach((g) => g.dispose());
+
+      tokensSeen += tokens;
+      const seconds = (Date.now() - started) / 1000;
+      const perStep = seconds / (step - firstStep);
+      await hooks.onStep({
+        step,
+        totalSteps: t.steps,
+        loss,
+        lr,
+        gradNorm: clipped.norm,
+        tokens,
+        tokensPerSecond: seconds > 0 ? tokensSeen / seconds : 0,
+        etaSeconds: perStep * (t.steps - step),
+      });
+
+      // 6. Evaluation and checkpoints on their intervals (and a checkpoint at the end).
+      if (evalSet && t.eval_every && step % t.eval_every === 0) {
+        hooks.onEval?.(step, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));
+      }
+      if ((t.save_every && step % t.save_every === 0) || step === t.steps) await checkpoint(step);
+    }
+
+    // 7. A stop mid-run leaves a checkpoint at the last finished step, so resume loses nothing.
+    if (step > firstStep && step < t.steps && !(t.save_every && step % t.save_every === 0)) await checkpoint(step);
+
+    // 8. The result: a PEFT adapter folder, also on stop (so nothing trained is lost).
+    if (evalSet && step === t.steps && (!t.eval_every || step % t.eval_every !== 0)) {
+      hooks.onEval?.(step, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));
+    }
+    await writeDirAtomically(adapterDir, (dir) => trainable.save(dir));
+    return { status: step >= t.steps ? 'completed' : 'stopped', step, adapterDir };
+  } finally {
+    optimizer.dispose();
+    trainable.dispose();
+    loaded.model.dispose();
+  }
+}
