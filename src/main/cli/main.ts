@@ -18,6 +18,8 @@ const USAGE = `usage: loralab <command> [options]
   train <config.(json|yaml)> [--json]   train a run and record it in the registry
   resume <run-id|checkpoint-dir> [--json]  continue a stopped or crashed run exactly
   runs list|show <id> [--json]          runs in the registry
+  merge --base DIR --adapter DIR[,DIR] --out DIR [--weights w,w] [--dtype float32|float16|bfloat16]
+      [--max-shard-size 5GB] [--unmerge] [--no-verify] [--json]   merge adapters into a model folder
   ui [--port N]                         the workbench in a browser (127.0.0.1)
 
 common options: --registry <file>  --backend auto|tensorflow|wasm|cpu
@@ -35,9 +37,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./commands/train')).train,
   resume: async () => (await import('./commands/resume')).resume,
   runs: async () => (await import('./commands/runs')).runs,
+  merge: async () => (await import('./commands/merge')).merge,
   ui: async () => (await import('./commands/ui')).ui,
 };
-const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true, model: true, adapter: true, data: true, quantize: true, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true };
+const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true, model: true, adapter: true, data: true, quantize: true, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true, base: true, out: true, dtype: true, weights: true, 'max-shard-size': true, unmerge: false, 'no-verify': false };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -135,6 +135,7 @@ async function runReal(
       },
     },
   );
-  registry.artifacts.add({ runId: job.runId, kind: 'adapter', path: outcome.adapterDir, meta: { step: outcome.step } });
+  const kind = config.method === 'full' ? 'model' : 'adapter';
+  registry.artifacts.add({ runId: job.runId, kind, path: outcome.resultDir, meta: { step: outcome.step } });
   return outcome.status;
 }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { FromEngine, RunJob } from '../engine/protocol';
 import type { Registry } from '../registry/index';
 import type { EventHub } from './event-hub';
+import { isProcessAlive } from '../engine/io/pid';
 
 export interface SupervisorOptions {
   registry: Registry;
@@ -132,7 +133,7 @@ export function reconcileOrphans(registry: Registry): number[] {
   const orphans: number[] = [];
   for (const status of ['running', 'queued'] as const) {
     for (const run of registry.runs.list({ status })) {
-      if (run.pid !== null && isAlive(run.pid)) continue;
+      if (run.pid !== null && isProcessAlive(run.pid)) continue;
       // A queued run without a pid may be starting right now in another process.
       if (status === 'queued' && Date.now() - run.createdAt < 60_000) continue;
       const reason = run.pid === null ? 'engine never started' : `engine process ${run.pid} is no longer running`;
@@ -142,11 +143,3 @@ export function reconcileOrphans(registry: Registry): number[] {
   return orphans;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

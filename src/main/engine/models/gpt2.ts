@@ -156,6 +156,8 @@ function buildGpt2(tf: Tf, s: Gpt2Spec, raw: TensorSource): DecoderModel {
     {
       embed,
       positions: loadTensor2d(tf, src, 'wpe.weight', [s.maxPositions, h]),
+      embedTensor: 'wte.weight',
+      positionsTensor: 'wpe.weight',
       layers,
       finalNorm: loadNorm(tf, src, 'ln_f', h, true),
       lmHead,

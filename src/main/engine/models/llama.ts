@@ -189,7 +189,7 @@ function buildLlama(tf: Tf, s: LlamaSpec, src: TensorSource): DecoderModel {
       ropeTheta: s.ropeTheta,
       maxPositions: s.maxPositions,
     },
-    { embed, positions: null, layers, finalNorm: loadNorm(tf, src, 'model.norm', h, false), lmHead, tiedHead: s.tieWordEmbeddings },
+    { embed, positions: null, embedTensor: 'model.embed_tokens.weight', positionsTensor: null, layers, finalNorm: loadNorm(tf, src, 'model.norm', h, false), lmHead, tiedHead: s.tieWordEmbeddings },
   );
 }
 

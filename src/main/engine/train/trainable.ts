@@ -12,12 +12,14 @@ import type { Tf } from '../backend';
 import type { LoadedModel } from '../models/load-model';
 import type { Param } from './optimizer';
 import type { Rng } from './rng';
+import { variableFrom } from './variables';
+import { saveModelFolder } from '../models/save-model';
 
 export interface Trainable {
   params: Param[];
   setTraining(on: boolean): void;
   setDropoutSeeds(seed: number): void;
-  /** Writes the trained result (a PEFT adapter folder's files) into `dir`. */
+  /** Writes the trained result (a PEFT adapter folder, or a whole model for full) into `dir`. */
   save(dir: string): void;
   /** Detaches adapters and frees their tensors. */
   dispose(): void;
@@ -28,8 +30,9 @@ export class MethodError extends Error {
 }
 
 export function createTrainable(tf: Tf, loaded: LoadedModel, config: RunConfig, initFrom: string | null, rng: Rng): Trainable {
+  if (config.method === 'full') return fullTrainable(tf, loaded, initFrom);
   if (config.method !== 'lora') {
-    throw new MethodError(`method "${config.method}" is not available yet in this build; use method: lora`);
+    throw new MethodError(`method "${config.method}" is not available yet in this build; use method: lora or full`);
   }
   const { model, architecture } = loaded;
   let layers: LoraLayer[];
@@ -68,5 +71,27 @@ export function createTrainable(tf: Tf, loaded: LoadedModel, config: RunConfig, 
     setDropoutSeeds: (seed) => layers.forEach((l, i) => (l.dropoutSeed = seed + i)),
     save: (dir) => saveLoraAdapter(tf, dir, layers, { ...meta, baseModel: loaded.dir, fanInFanOut }),
     dispose: detach,
+  };
+}
+
+/**
+ * Full fine-tuning: every weight of the model becomes a variable (the same
+ * trainer, so LoRA's savings can be measured against it). The result is a whole
+ * Hugging Face model folder.
+ */
+function fullTrainable(tf: Tf, loaded: LoadedModel, initFrom: string | null): Trainable {
+  if (initFrom) throw new MethodError('init_from continues an adapter; for method full, point model at the earlier model folder instead');
+  const params = loaded.model.slots().map((slot) => {
+    const variable = variableFrom(tf, slot.get(), slot.name);
+    slot.set(variable);
+    return { name: slot.name, variable };
+  });
+  return {
+    params,
+    setTraining: () => undefined,
+    setDropoutSeeds: () => undefined,
+    save: (dir) => saveModelFolder(dir, loaded.model, loaded.dir),
+    // The variables are the model's weights now; they go when the model is disposed.
+    dispose: () => undefined,
   };
 }

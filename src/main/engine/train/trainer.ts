@@ -63,7 +63,7 @@ export class NonFiniteLossError extends Error {
 export interface TrainOutcome {
   status: 'completed' | 'stopped';
   step: number;
-  adapterDir: string;
+  resultDir: string;
 }
 
 export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
@@ -84,7 +84,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
   const loader = new DataLoader(trainSet, t.batch_size, t.seed);
   const vars: Variable[] = trainable.params.map((p) => p.variable);
   const checkpoints = join(job.outputDir, 'checkpoints');
-  const adapterDir = join(job.outputDir, 'adapter');
+  const resultDir = join(job.outputDir, config.method === 'full' ? 'model' : 'adapter');
 
   try {
     // 3. Resume: weights, moments, RNG, data position and step, exactly as saved.
@@ -200,8 +200,8 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
     if (evalSet && step === t.steps && (!t.eval_every || step % t.eval_every !== 0)) {
       hooks.onEval?.(step, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));
     }
-    await writeDirAtomically(adapterDir, (dir) => trainable.save(dir));
-    return { status: step >= t.steps ? 'completed' : 'stopped', step, adapterDir };
+    await writeDirAtomically(resultDir, (dir) => trainable.save(dir));
+    return { status: step >= t.steps ? 'completed' : 'stopped', step, resultDir };
   } finally {
     optimizer.dispose();
     trainable.dispose();

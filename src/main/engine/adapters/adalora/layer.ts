@@ -5,6 +5,7 @@
 import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
 import { isVariable, LoraLayer, type LoraLayerInit } from '../lora/layer';
+import { matMulBoth } from '../../models/decoder/matmul';
 import { variableFrom } from '../../train/variables';
 
 export interface AdaloraLayerInit extends Omit<LoraLayerInit, 'scaling'> {
@@ -35,8 +36,8 @@ export class AdaloraLayer extends LoraLayer {
   override forward(tf: Tf, x2d: Tensor2D): Tensor2D {
     return tf.tidy(() => {
       const x = this.dropInput(tf, x2d);
-      const projected = tf.mul(tf.matMul(x, this.aT), this.e); // [N, r] · λ per column
-      return tf.mul(tf.matMul(projected, this.bT), this.scaling) as Tensor2D;
+      const projected = tf.mul(matMulBoth(tf, x, this.aT), this.e); // [N, r] · λ per column
+      return tf.mul(matMulBoth(tf, projected, this.bT), this.scaling) as Tensor2D;
     });
   }
 

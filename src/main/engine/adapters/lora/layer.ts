@@ -5,6 +5,7 @@
 import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
 import type { LinearAdapter } from '../../models/decoder/linear';
+import { matMulBoth } from '../../models/decoder/matmul';
 import { variableFrom } from '../../train/variables';
 
 export const isVariable = (t: Tensor2D | Tensor1D | Variable): t is Variable => 'assign' in t;
@@ -21,7 +22,8 @@ export class LoraLayer implements LinearAdapter {
   readonly module: string;
   aT: Tensor2D | Variable;
   bT: Tensor2D | Variable;
-  readonly scaling: number;
+  /** Mutable so a weighted combination of adapters can scale each one. */
+  scaling: number;
   readonly dropout: number;
   /** Dropout applies only while training. */
   training = false;
@@ -54,7 +56,7 @@ export class LoraLayer implements LinearAdapter {
   forward(tf: Tf, x2d: Tensor2D): Tensor2D {
     return tf.tidy(() => {
       const x = this.dropInput(tf, x2d);
-      return tf.mul(tf.matMul(tf.matMul(x, this.aT), this.bT), this.scaling) as Tensor2D;
+      return tf.mul(matMulBoth(tf, matMulBoth(tf, x, this.aT), this.bT), this.scaling) as Tensor2D;
     });
   }
 

@@ -2,6 +2,7 @@
 // key/value cache. Shapes: x [B, T, hidden]; heads are split to [B, h, T, d].
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
+import { matMulBoth } from './matmul';
 
 /** Keys and values of earlier positions for one layer, after RoPE, before GQA repetition. */
 export interface LayerCache {
@@ -62,7 +63,7 @@ export function scaledDotProduct(tf: Tf, q: Tensor4D, k: Tensor4D, v: Tensor4D, 
     const d = q.shape[3];
     // An explicit transpose keeps the product on the plain matMul path (transposeB is slow on wasm).
     const kt = tf.transpose(k, [0, 1, 3, 2]);
-    const scores = tf.add(tf.mul(tf.matMul(q, kt), 1 / Math.sqrt(d)), mask);
-    return tf.matMul(tf.softmax(scores, -1), v) as Tensor4D;
+    const scores = tf.add(tf.mul(matMulBoth(tf, q, kt), 1 / Math.sqrt(d)), mask);
+    return matMulBoth(tf, tf.softmax(scores, -1), v) as Tensor4D;
   });
 }

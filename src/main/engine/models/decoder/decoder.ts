@@ -8,6 +8,8 @@ import { attentionMask, mergeHeads, repeatKv, scaledDotProduct, splitHeads, type
 import { disposeNorm, geluNew, norm, silu, type NormKind, type NormWeights } from './layers';
 import { applyLinear, disposeLinear, type Linear } from './linear';
 import { applyRope, ropeTables } from './rope';
+import { embeddingLookup } from './embedding';
+import { matMulBoth } from './matmul';
 
 export interface DecoderOptions {
   vocabSize: number;
@@ -40,11 +42,23 @@ export interface DecoderLayer {
 export interface DecoderWeights {
   embed: Tensor2D; // [vocab, hidden]
   positions: Tensor2D | null; // [maxPositions, hidden]
+  /** Checkpoint names of the two embedding tables. */
+  embedTensor: string;
+  positionsTensor: string | null;
   layers: DecoderLayer[];
   finalNorm: NormWeights;
   lmHead: Linear; // [hidden, vocab]
   /** The head is the embedding's transpose (tie_word_embeddings): counted once. */
   tiedHead: boolean;
+}
+
+export interface WeightSlot {
+  /** The checkpoint tensor name. */
+  name: string;
+  get(): Tensor;
+  set(t: Tensor): void;
+  /** The runtime holds it as [in, out]; the checkpoint wants [out, in]. */
+  transposeOnSave: boolean;
 }
 
 /** Key/value cache for generation: one entry per layer, plus which cached keys are real. */
@@ -97,11 +111,10 @@ export class DecoderModel {
     const fullMask = cache ? cache.keyMask : keyMask;
 
     const logits = tf.tidy(() => {
-      const flat = tf.tensor1d(ids.flat(), 'int32');
-      let x: Tensor = tf.gather(w.embed, flat).reshape([b, t, o.hidden]);
+      let x: Tensor = embeddingLookup(tf, w.embed, Int32Array.from(ids.flat())).reshape([b, t, o.hidden]);
       if (w.positions) {
-        const pos = tf.range(past, past + t, 1, 'int32');
-        x = tf.add(x, tf.gather(w.positions, pos));
+        const pos = Int32Array.from({ length: t }, (_, i) => past + i);
+        x = tf.add(x, embeddingLookup(tf, w.positions, pos));
       }
       const attnMask = attentionMask(tf, fullMask, t, past);
       const rope = o.ropeTheta === null ? null : ropeTables(tf, o.headDim, o.ropeTheta, past, t);
@@ -113,6 +126,10 @@ export class DecoderModel {
         x = tf.add(x, this.mlp(layer.mlp, h2));
       });
       x = norm(tf, o.norm, x, w.finalNorm, o.normEps);
+      if (w.tiedHead && 'assign' in w.embed) {
+        // A trained, tied embedding: the head must follow it, so use its live transpose.
+        return matMulBoth(tf, x.reshape([-1, o.hidden]), tf.transpose(w.embed)).reshape([b, t, o.vocabSize]) as Tensor3D;
+      }
       return applyLinear(tf, w.lmHead, x) as Tensor3D;
     });
     if (cache) cache.length += t;
@@ -166,6 +183,31 @@ export class DecoderModel {
       return applyLinear(tf, mlp.down, gated);
     }
     return applyLinear(tf, mlp.proj, geluNew(tf, applyLinear(tf, mlp.fc, h)));
+  }
+
+  /**
+   * Every weight with its checkpoint name and layout, readable and replaceable:
+   * what full fine-tuning trains and what saving a model writes. A tied head is
+   * left out (it is the embedding).
+   */
+  slots(): WeightSlot[] {
+    const w = this.weights;
+    const out: WeightSlot[] = [];
+    const slot = (name: string, get: () => Tensor, set: (t: Tensor) => void, transposeOnSave = false) =>
+      out.push({ name, get, set, transposeOnSave });
+    slot(w.embedTensor, () => w.embed, (t) => (w.embed = t as Tensor2D));
+    if (w.positions && w.positionsTensor) slot(w.positionsTensor, () => w.positions!, (t) => (w.positions = t as Tensor2D));
+    const norms: NormWeights[] = [...w.layers.flatMap((l) => [l.attnNorm, l.mlpNorm]), w.finalNorm];
+    for (const n of norms) {
+      slot(`${n.tensor}.weight`, () => n.weight, (t) => (n.weight = t as NormWeights['weight']));
+      if (n.bias) slot(`${n.tensor}.bias`, () => n.bias!, (t) => (n.bias = t as NormWeights['weight']));
+    }
+    for (const lin of this.linears()) {
+      if (lin === w.lmHead && w.tiedHead) continue;
+      slot(`${lin.tensor}.weight`, () => lin.w, (t) => (lin.w = t as Tensor2D), lin.checkpointLayout === 'out-in');
+      if (lin.b) slot(`${lin.tensor}.bias`, () => lin.b!, (t) => (lin.b = t as NormWeights['weight']));
+    }
+    return out;
   }
 
   /** Every weight tensor of the model (adapters excluded). */

@@ -7,6 +7,8 @@ import type { Tf } from '../../backend';
 export interface NormWeights {
   weight: Tensor1D;
   bias: Tensor1D | null;
+  /** Checkpoint name prefix (`model.norm`): where `.weight`/`.bias` are saved. */
+  tensor: string;
 }
 
 export type NormKind = 'rms' | 'layer';

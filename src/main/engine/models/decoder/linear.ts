@@ -4,6 +4,7 @@
 // (`model.layers.0.self_attn.q_proj`), which is where adapters attach.
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
+import { matMulFast } from './matmul';
 
 /** Something added to a linear layer's output (a LoRA branch, …), given the layer input. */
 export interface LinearAdapter {
@@ -19,14 +20,22 @@ export interface Linear {
   b: Tensor1D | null;
   inFeatures: number;
   outFeatures: number;
+  /** Checkpoint name prefix the weight was loaded from (`h.0.attn.c_attn` in GPT-2 hub files). */
+  tensor: string;
   /** How the checkpoint stores the weight: nn.Linear [out, in] or GPT-2's Conv1D [in, out] (fan_in_fan_out). */
   checkpointLayout: 'out-in' | 'in-out';
   adapters: LinearAdapter[];
 }
 
-export function makeLinear(name: string, w: Tensor2D, b: Tensor1D | null, checkpointLayout: Linear['checkpointLayout'] = 'out-in'): Linear {
+export function makeLinear(
+  name: string,
+  w: Tensor2D,
+  b: Tensor1D | null,
+  checkpointLayout: Linear['checkpointLayout'] = 'out-in',
+  tensor: string = name,
+): Linear {
   const [inFeatures, outFeatures] = w.shape;
-  return { name, w, b, inFeatures, outFeatures, checkpointLayout, adapters: [] };
+  return { name, w, b, inFeatures, outFeatures, checkpointLayout, tensor, adapters: [] };
 }
 
 /** y = x·W + b + Σ adapters(x), for x of any rank with the feature axis last. */
@@ -34,7 +43,7 @@ export function applyLinear(tf: Tf, lin: Linear, x: Tensor): Tensor {
   return tf.tidy(() => {
     const lead = x.shape.slice(0, -1);
     const x2d = x.reshape([-1, lin.inFeatures]) as Tensor2D;
-    let y: Tensor2D = tf.matMul(x2d, lin.w);
+    let y = matMulFast(tf, x2d, lin.w) as Tensor2D;
     if (lin.b) y = tf.add(y, lin.b);
     for (const a of lin.adapters) y = tf.add(y, a.forward(tf, x2d));
     return y.reshape([...lead, lin.outFeatures]);

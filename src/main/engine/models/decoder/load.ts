@@ -68,12 +68,13 @@ export function loadLinear(
   if (layout === 'out-in') data = transpose2d(data, outFeatures, inFeatures);
   const w = tf.tensor2d(data, [inFeatures, outFeatures]);
   const b = opts.bias ? loadTensor1d(tf, src, `${tensor}.bias`, outFeatures) : null;
-  return makeLinear(module, w, b, layout);
+  return makeLinear(module, w, b, layout, tensor);
 }
 
 export function loadNorm(tf: Tf, src: TensorSource, prefix: string, size: number, bias: boolean): NormWeights {
   return {
     weight: loadTensor1d(tf, src, `${prefix}.weight`, size),
     bias: bias ? loadTensor1d(tf, src, `${prefix}.bias`, size) : null,
+    tensor: prefix,
   };
 }

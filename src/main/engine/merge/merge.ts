@@ -1,0 +1,117 @@
+// Merge & export: W' = W + Σ wᵢ·ΔWᵢ for every adapted module, every other tensor
+// copied unchanged, written as a Hugging Face model folder in float32, float16 or
+// bfloat16 (round-to-nearest-even), sharded with an index past a maximum shard
+// size. Streaming: one tensor is in memory at a time, so peak memory follows the
+// largest tensor, not the model. The folder is built beside the destination and
+// renamed into place when complete, so an interrupted merge leaves nothing there.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDirAtomically } from '../io/atomic-dir';
+import { writeJsonFile } from '../io/json-file';
+import {
+  DTYPE_BITS,
+  FLOAT_DTYPES,
+  openCheckpoint,
+  planShards,
+  SafetensorsWriter,
+  writeIndex,
+  type Dtype,
+  type WritableDtype,
+} from '../io/safetensors/index';
+import { findArchitecture, genericKindOf } from '../models/index';
+import { copySideFiles } from '../models/save-model';
+import { AdapterDeltas, type AdapterInput } from './deltas';
+
+export const MERGE_DTYPES = { float32: 'F32', float16: 'F16', bfloat16: 'BF16' } as const;
+export type MergeDtype = keyof typeof MERGE_DTYPES;
+
+export interface MergeOptions {
+  base: string;
+  adapters: readonly AdapterInput[];
+  out: string;
+  dtype: MergeDtype;
+  /** Bytes per shard before a new one starts (Hugging Face's default is 5 GB). */
+  maxShardBytes?: number;
+  onProgress?: (done: number, total: number, tensor: string) => void;
+}
+
+export interface MergeResult {
+  out: string;
+  tensors: number;
+  adaptedModules: string[];
+  shards: number;
+  bytes: number;
+  seconds: number;
+}
+
+export class MergeError extends Error {
+  override readonly name = 'MergeError';
+}
+
+export async function mergeModel(opts: MergeOptions): Promise<MergeResult> {
+  const started = Date.now();
+  const configRaw = JSON.parse(readFileSync(join(opts.base, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const arch = typeof configRaw.model_type === 'string' ? findArchitecture(configRaw.model_type) : undefined;
+  const modulePath = (name: string) => (arch ? arch.modulePath(name) : name).replace(/\.weight$/, '');
+  const kindOf = (name: string, shape: readonly number[]) => (arch ? arch.kindOf(name, shape) : genericKindOf(name, shape));
+  const deltas = new AdapterDeltas(opts.adapters);
+  const target = MERGE_DTYPES[opts.dtype];
+
+  const ckpt = openCheckpoint(opts.base);
+  try {
+    // Every adapted module must exist before anything is written.
+    const modules = new Map<string, string>();
+    for (const [name, info] of ckpt.tensors) if (info.shape.length === 2 && name.endsWith('.weight')) modules.set(modulePath(name), name);
+    const missing = deltas.modules().filter((m) => !modules.has(m));
+    if (missing.length) throw new MergeError(`the adapter changes modules the base model does not have: ${missing.slice(0, 5).join(', ')}`);
+
+    const outDtype = (d: Dtype): Dtype => ((FLOAT_DTYPES as readonly string[]).includes(d) ? target : d);
+    const specs = [...ckpt.tensors.values()].map((t) => ({ name: t.name, dtype: outDtype(t.dtype), shape: t.shape }));
+    const bytesOf = (s: (typeof specs)[number]) => (s.shape.reduce((a, b) => a * b, 1) * DTYPE_BITS[s.dtype]) / 8;
+    const plan = planShards(
+      specs.map((s) => ({ name: s.name, bytes: bytesOf(s) })),
+      opts.maxShardBytes,
+    );
+    const byName = new Map(specs.map((s) => [s.name, s]));
+    const adapted: string[] = [];
+    let done = 0;
+
+    await writeDirAtomically(opts.out, (dir) => {
+      for (const shard of plan.shards) {
+        const writer = new SafetensorsWriter(
+          join(dir, shard.file),
+          shard.names.map((n) => ({ ...byName.get(n)!, dtype: byName.get(n)!.dtype as WritableDtype })),
+          { format: 'pt' },
+        );
+        try {
+          for (const name of shard.names) {
+            const info = ckpt.tensors.get(name)!;
+            if (byName.get(name)!.dtype === target) {
+              const data = ckpt.readFloat32(name);
+              const module = modulePath(name);
+              if (info.shape.length === 2 && deltas.applyTo(module, data, info.shape, kindOf(name, info.shape) === 'conv1d')) {
+                // PEFT's safe_merge: refuse to write a weight the merge made non-finite.
+                if (!data.every(Number.isFinite)) throw new MergeError(`merging into "${name}" produced NaN or infinite values`);
+                adapted.push(module);
+              }
+              writer.write(name, data);
+            } else {
+              writer.write(name, ckpt.read(name) as never);
+            }
+            opts.onProgress?.(++done, specs.length, name);
+          }
+          writer.finish();
+        } catch (err) {
+          writer.abort();
+          throw err;
+        }
+      }
+      if (plan.weightMap) writeIndex(dir, plan.weightMap, plan.totalSize);
+      writeJsonFile(join(dir, 'config.json'), { ...configRaw, torch_dtype: opts.dtype });
+      copySideFiles(opts.base, dir);
+    });
+    return { out: opts.out, tensors: specs.length, adaptedModules: adapted, shards: plan.shards.length, bytes: plan.totalSize, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    ckpt.close();
+  }
+}
