@@ -1,11 +1,11 @@
 // Makes the bundled demo dataset for LoRA fine-tuning of the bundled base model:
 // resources/data/demo-numbers/train.jsonl (2,000 rows) and eval.jsonl (200
-// rows, no number in both), {"instruction","input","output"} rows of the task
-// "Write the number in words." (see number-words.ts). Deterministic from a seed.
+// rows, no number in both): chat rows {"messages": [user "Write 347 in words.",
+// assistant "three hundred forty-seven"]} (see number-words.ts). Deterministic from a seed.
 // Run: npx tsx scripts/bundled-model/make-demo-data.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoRows, type InstructionRow } from './number-words';
+import { demoRows, toChatRow, type InstructionRow } from './number-words';
 
 const outDir = join(__dirname, '..', '..', 'resources', 'data', 'demo-numbers');
 
@@ -16,7 +16,7 @@ function main(): void {
   if (overlap.length > 0) throw new Error(`eval inputs also in train: ${overlap.map((r) => r.input).join(', ')}`);
   mkdirSync(outDir, { recursive: true });
   const write = (name: string, rows: InstructionRow[]): void => {
-    const body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const body = rows.map((r) => JSON.stringify(toChatRow(r))).join('\n') + '\n';
     writeFileSync(join(outDir, name), body);
     console.log(`wrote ${join(outDir, name)}: ${rows.length} rows, ${Buffer.byteLength(body)} bytes`);
   };

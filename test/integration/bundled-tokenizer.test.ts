@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BYTE_CHARS, PRETOKENIZE_REGEX, trainBpe } from '../../scripts/bundled-model/bpe';
-import { demoRows, numberToWords } from '../../scripts/bundled-model/number-words';
+import { demoRows, numberToWords, toChatRow, type InstructionRow } from '../../scripts/bundled-model/number-words';
 import {
   buildTokenizerFiles,
   CORPUS_EVAL,
@@ -36,7 +36,8 @@ test('the bundled tokenizer loads with 4096 tokens and the documented special id
     [0, 1, 2, 3, 4],
   );
   assert.deepEqual([tok.bosId, tok.eosId, tok.padId, tok.unkId], [0, 1, 2, null]);
-  assert.deepEqual(tok.stopIds, [1]);
+  // generation_config.json adds ChatML's <|im_end|> (4) to <|eos|> (1).
+  assert.deepEqual(tok.stopIds, [1, 4]);
   // Byte b is id 5 + b.
   assert.equal(tok.tokenToId(BYTE_CHARS[0x41]!), 5 + 0x41);
   assert.equal(tok.idToToken(5 + 0x20), 'Ġ');
@@ -139,7 +140,7 @@ test('the demo dataset is the generated one: numbers in words, eval held out', (
 
   const dir = join(ROOT, 'resources', 'data', 'demo-numbers');
   const { train, eval: evalRows } = demoRows();
-  const lines = (rows: object[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const lines = (rows: InstructionRow[]): string => rows.map((r) => JSON.stringify(toChatRow(r))).join('\n') + '\n';
   assert.equal(readFileSync(join(dir, 'train.jsonl'), 'utf8'), lines(train), 'rerun npx tsx scripts/bundled-model/make-demo-data.ts');
   assert.equal(readFileSync(join(dir, 'eval.jsonl'), 'utf8'), lines(evalRows), 'rerun npx tsx scripts/bundled-model/make-demo-data.ts');
   assert.equal(train.length, 2000);

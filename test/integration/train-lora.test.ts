@@ -2,13 +2,14 @@
 // the tiny Llama fixture: exact resume after SIGKILL, continuing from an adapter,
 // PEFT's file format, and a diverging loss recorded as a failure with its step.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runConfigSchema, type RunConfigInput } from '../../src/shared/config/run-config';
 import { SafetensorsFile, writeSafetensors } from '../../src/main/engine/io/safetensors/index';
 import { createServices, type Services } from '../../src/main/services/index';
-import { ROOT, tempDir, waitFor } from '../helpers';
+import { CLI, ROOT, tempDir, waitFor } from '../helpers';
 
 const LLAMA = join(ROOT, 'test/fixtures/models/tiny-llama');
 const DATA = join(LLAMA, 'eval.jsonl');
@@ -79,6 +80,11 @@ test('a run continued from an adapter starts at its parent\'s eval loss and reco
       const start = s.registry.metrics.forRun(child, { names: ['eval_loss'] })[0]!;
       assert.equal(start.step, 0);
       assert.ok(Math.abs(start.value - parentFinal) < 1e-6, `child starts at ${start.value}, parent ended at ${parentFinal}, base ${baseLoss}`);
+      const shown = spawnSync(process.execPath, [CLI, 'runs', 'show', String(child), '--json', '--registry', s.registry.path], { encoding: 'utf8' });
+      assert.equal(shown.status, 0, shown.stderr);
+      const json = JSON.parse(shown.stdout);
+      assert.equal(json.parentRunId, parent);
+      assert.deepEqual(json.lineage, [parent]);
     }
   } finally {
     await s.close();

@@ -21,6 +21,7 @@ const USAGE = `usage: loralab <command> [options]
   merge --base DIR --adapter DIR[,DIR] --out DIR [--weights w,w] [--dtype float32|float16|bfloat16]
       [--max-shard-size 5GB] [--unmerge] [--no-verify] [--json]   merge adapters into a model folder
   ui [--port N]                         the workbench in a browser (127.0.0.1)
+  demo [--steps N] [--json]             the bundled demo: LoRA on lab-tiny-llama, before/after, merge
 
 common options: --registry <file>  --backend auto|tensorflow|wasm|cpu
 `;
@@ -38,9 +39,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   resume: async () => (await import('./commands/resume')).resume,
   runs: async () => (await import('./commands/runs')).runs,
   merge: async () => (await import('./commands/merge')).merge,
+  demo: async () => (await import('./commands/demo')).demo,
   ui: async () => (await import('./commands/ui')).ui,
 };
-const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true, model: true, adapter: true, data: true, quantize: true, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true, base: true, out: true, dtype: true, weights: true, 'max-shard-size': true, unmerge: false, 'no-verify': false };
+const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true, model: true, adapter: true, data: true, quantize: true, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true, base: true, out: true, dtype: true, weights: true, 'max-shard-size': true, unmerge: false, 'no-verify': false, steps: true };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

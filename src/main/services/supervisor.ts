@@ -4,7 +4,7 @@
 // registry stays consistent because the engine's writes are SQLite transactions
 // and the crash mark is one conditional UPDATE.
 import { fork, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { FromEngine, RunJob } from '../engine/protocol';
 import type { Registry } from '../registry/index';
 import type { EventHub } from './event-hub';
@@ -33,9 +33,14 @@ export class Supervisor {
 
   constructor(private readonly opts: SupervisorOptions) {}
 
-  /** The folder where a run's checkpoints and adapter go: beside the registry. */
+  /**
+   * The folder where a run's checkpoints and adapter go, beside the registry:
+   * `runs/<id>` for the default registry.sqlite, `<name>-runs/<id>` for any other
+   * name, so two registries in one folder never share run folders.
+   */
   runDir(runId: number): string {
-    return join(dirname(this.opts.registry.path), 'runs', String(runId));
+    const stem = basename(this.opts.registry.path, extname(this.opts.registry.path));
+    return join(dirname(this.opts.registry.path), stem === 'registry' ? 'runs' : `${stem}-runs`, String(runId));
   }
 
   /** Forks an engine for a run (fresh, resumed from a checkpoint, or started from an adapter). */

@@ -26,12 +26,17 @@ export async function runs(args: Parsed): Promise<number> {
       const id = Number(idText);
       const run = Number.isInteger(id) ? registry.runs.get(id) : undefined;
       if (!run) throw new UsageError(`no run ${idText ?? '(missing id)'}; see \`loralab runs list\``);
-      const detail = { ...toSummary(registry, run), config: run.config, tags: registry.tags.forRun(id) };
+      // The chain of runs this one continues, nearest first (init_from, recorded as parent).
+      const lineage: number[] = [];
+      for (let p = run.parentRunId; p !== null && !lineage.includes(p); p = registry.runs.get(p)?.parentRunId ?? null) lineage.push(p);
+      const children = registry.runs.list().filter((r) => r.parentRunId === id).map((r) => r.id);
+      const detail = { ...toSummary(registry, run), config: run.config, tags: registry.tags.forRun(id), lineage, children };
       const points = registry.metrics.forRun(id, { names: ['loss'] }).length;
       if (json) process.stdout.write(JSON.stringify({ ...detail, lossPoints: points }) + '\n');
       else {
         process.stdout.write(`run ${run.id}: ${run.name}\nstatus   ${run.status}${run.error ? ` (${run.error})` : ''}\n`);
-        process.stdout.write(`method   ${run.method}\nparent   ${run.parentRunId ?? '-'}\nsteps    ${detail.lastStep ?? '-'} (${points} loss points)\n`);
+        const chain = lineage.length ? [run.id, ...lineage].map((r) => `#${r}`).join(' ← ') : '-';
+        process.stdout.write(`method   ${run.method}\nlineage  ${chain}${children.length ? ` (continued by ${children.map((c) => `#${c}`).join(', ')})` : ''}\nsteps    ${detail.lastStep ?? '-'} (${points} loss points)\n`);
         process.stdout.write(`config   ${JSON.stringify(run.config, null, 2).replace(/\n/g, '\n         ')}\n`);
       }
       return 0;

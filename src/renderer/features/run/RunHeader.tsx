@@ -1,7 +1,10 @@
-import { ACTIVE_STATUSES, type RunDetail } from '../../../shared/ipc/schemas';
+import { ACTIVE_STATUSES, type RunDetail, type RunStatus } from '../../../shared/ipc/schemas';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatTimestamp } from '../../lib/format';
+import { ResumeButton } from './ResumeButton';
 import { StopButton } from './StopButton';
+
+const RESUMABLE: readonly RunStatus[] = ['stopped', 'crashed', 'failed'];
 
 export function RunHeader({ run }: { run: RunDetail }) {
   return (
@@ -13,7 +16,10 @@ export function RunHeader({ run }: { run: RunDetail }) {
           {run.parentRunId !== null && (
             <>
               {' '}
-              · continues <a href={`#/runs/${run.parentRunId}`}>#{run.parentRunId}</a>
+              · continues{' '}
+              <a href={`#/runs/${run.parentRunId}`} data-testid="run-parent">
+                #{run.parentRunId}
+              </a>
             </>
           )}
         </p>
@@ -21,6 +27,7 @@ export function RunHeader({ run }: { run: RunDetail }) {
       <div className="run-actions">
         <StatusBadge status={run.status} testId="run-status" />
         {ACTIVE_STATUSES.includes(run.status) && <StopButton runId={run.id} />}
+        {RESUMABLE.includes(run.status) && <ResumeButton runId={run.id} />}
       </div>
     </div>
   );
