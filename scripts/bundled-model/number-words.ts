@@ -1,3 +1,4 @@
+import { createRng } from '../../src/main/engine/train/rng';
 // The demo task of the bundled model: "Write the number in words." — an
 // integer 0–9999 in digits in, its American English words out
 // ("347" → "three hundred forty-seven"). Nothing like the Brown corpus the base
@@ -54,17 +55,6 @@ export const toChatRow = (r: InstructionRow): ChatRow => ({
   ],
 });
 
-/** mulberry32: a small seeded generator, so the split is the same everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The numbers 0–9999 shuffled with the seed; eval takes the first
@@ -74,7 +64,8 @@ function mulberry32(seed: number): () => number {
  * that the short forms are seen alone too.
  */
 export function demoRows(seed = DEMO_SEED): { train: InstructionRow[]; eval: InstructionRow[] } {
-  const random = mulberry32(seed);
+  const rng = createRng(seed); // mulberry32: the same split everywhere
+  const random = () => rng.next();
   const numbers = Array.from({ length: 10000 }, (_, i) => i);
   for (let i = numbers.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -4,7 +4,7 @@
 // the weight layout (Linear [out,in] vs Conv1D [in,out]). No tfjs here: the
 // inspector loads these files and must stay fast. The forward pass (`build`)
 // is added per architecture by the engine, lazily importing tfjs inside it.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { inOutOf, type TensorKind } from '../../../shared/math/adapter-size';
 import type { Tf } from '../backend';
 import type { DecoderModel } from './decoder/decoder';
@@ -64,6 +64,11 @@ export interface Architecture<S extends ModelSpec = ModelSpec> {
    */
   build?(tf: Tf, spec: S, src: TensorSource): DecoderModel;
 }
+
+/** config.json field types with messages that say what was expected. */
+export const posInt = z.number('expected a positive integer').int('expected a positive integer').positive('expected a positive integer');
+export const posNum = z.number('expected a positive number').positive('expected a positive number');
+export const bool = z.boolean('expected true or false');
 
 export class ModelConfigError extends Error {
   override readonly name = 'ModelConfigError';

@@ -15,6 +15,9 @@ import {
   type Architecture,
   type ModelSpec,
   type TensorShape,
+  posInt,
+  posNum,
+  bool,
 } from './architecture';
 
 export interface ChatGlmSpec extends ModelSpec {
@@ -28,9 +31,6 @@ export interface ChatGlmSpec extends ModelSpec {
   postLayerNorm: boolean;
 }
 
-const posInt = z.number('expected a positive integer').int('expected a positive integer').positive('expected a positive integer');
-const posNum = z.number('expected a positive number').positive('expected a positive number');
-const bool = z.boolean('expected true or false');
 
 const v1Schema = z.object({
   hidden_size: posInt,

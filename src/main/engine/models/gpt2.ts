@@ -10,14 +10,13 @@ import type { Tf } from '../backend';
 import { DecoderModel, type DecoderLayer } from './decoder/decoder';
 import { loadLinear, loadNorm, loadTensor2d, type TensorSource } from './decoder/load';
 import { makeLinear } from './decoder/linear';
-import { genericKindOf, inOutFor, ModelConfigError, parseConfigWith, requireDivisible, type Architecture, type ModelSpec, type TensorShape } from './architecture';
+import { genericKindOf, inOutFor, ModelConfigError, parseConfigWith, requireDivisible, type Architecture, type ModelSpec, type TensorShape, posInt } from './architecture';
 
 export interface Gpt2Spec extends ModelSpec {
   activation: string;
   scaleAttnWeights: boolean;
 }
 
-const posInt = z.number('expected a positive integer').int('expected a positive integer').positive('expected a positive integer');
 
 const schema = z.object({
   n_embd: posInt,

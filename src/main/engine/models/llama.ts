@@ -13,6 +13,9 @@ import {
   type Architecture,
   type ModelSpec,
   type TensorShape,
+  posInt,
+  posNum,
+  bool,
 } from './architecture';
 import { DecoderModel, type DecoderLayer } from './decoder/decoder';
 import { loadLinear, loadNorm, loadTensor2d, type TensorSource } from './decoder/load';
@@ -32,9 +35,6 @@ export interface LlamaSpec extends ModelSpec {
   ropeScaling: unknown;
 }
 
-const posInt = z.number('expected a positive integer').int('expected a positive integer').positive('expected a positive integer');
-const posNum = z.number('expected a positive number').positive('expected a positive number');
-const bool = z.boolean('expected true or false');
 
 const schema = z.object({
   hidden_size: posInt,

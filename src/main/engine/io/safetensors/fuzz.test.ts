@@ -18,21 +18,16 @@ import { parseHeader, type SafetensorsHeader } from './header';
 import { bytesOf, rawFile } from './testdata/files';
 import { tempDir } from './testdata/temp';
 import { layoutHeader, type TensorSpec } from './write';
+import { createRng } from '../../train/rng';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 20_000);
 const FILE_EVERY = 10;
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 
-/** mulberry32: small, seedable, good enough to spread mutations. */
+/** The engine's seeded mulberry32, as a bare function: small, seedable, good enough to spread mutations. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 type Rng = () => number;
