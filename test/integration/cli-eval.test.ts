@@ -41,3 +41,19 @@ test('a text row on a model without tokenizer.json is a clear error naming the f
   assert.match(r.stderr, /eval\.jsonl:1: .*needs a tokenizer/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
+
+test('generate streams a greedy completion from the bundled model and --json reports it', () => {
+  const model = join(ROOT, 'resources', 'models', 'lab-tiny-llama');
+  const streamed = loralab(['generate', '--model', model, '--prompt', 'The old man', '--max-new-tokens', '8']);
+  assert.equal(streamed.status, 0, streamed.stderr);
+  const r = loralab(['generate', '--model', model, '--prompt', 'The old man', '--max-new-tokens', '8', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.ok(out.tokens >= 1 && out.tokens <= 8);
+  // Greedy decoding is deterministic, and the streamed text is the same completion.
+  assert.equal(streamed.stdout.trimEnd(), out.text.trimEnd());
+  const sampled = ['--temperature', '0.8', '--top-p', '0.9', '--seed', '5', '--json'];
+  const a = JSON.parse(loralab(['generate', '--model', model, '--prompt', 'The', '--max-new-tokens', '6', ...sampled]).stdout);
+  const b = JSON.parse(loralab(['generate', '--model', model, '--prompt', 'The', '--max-new-tokens', '6', ...sampled]).stdout);
+  assert.equal(a.text, b.text);
+});

@@ -1,0 +1,89 @@
+// Shared by the benchmarks: a description of the machine they ran on, and
+// BENCHMARKS.md upkeep. Each benchmark owns one section, fenced by
+// <!-- bench:<id> --> … <!-- /bench:<id> -->; re-running a benchmark replaces its
+// own section and leaves the others as they are.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BENCHMARKS_FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
+
+const INTRO = `# Benchmarks
+
+Measurements of LoRA Lab's engine (TensorFlow.js) on the machine named in each
+section, side by side with a reference where there is one. Each section is written
+by the benchmark itself (\`bench/\`) and replaced when that benchmark is re-run; the
+command to reproduce it is in the section. Figures move from run to run by several
+per cent; compare ratios measured in the same run.
+`;
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memory: string;
+  os: string;
+}
+
+export function machine(): Machine {
+  const cpuinfo = readOr('/proc/cpuinfo');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  const flags = /^flags\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.split(/\s+/) ?? [];
+  const simd = ['avx512f', 'avx2', 'fma'].filter((f) => flags.includes(f));
+  const release = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(readOr('/etc/os-release'))?.[1] ?? os.type();
+  return {
+    cpu: simd.length > 0 ? `${model} (${simd.join(', ').toUpperCase()})` : model,
+    cores: os.cpus().length,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${release}, Linux ${os.release()}, ${process.platform}-${process.arch}`,
+  };
+}
+
+/** `loadAtStart`: os.loadavg() taken when the benchmark began; other work on the machine skews timings. */
+export function machineLines(loadAtStart: number[]): string[] {
+  const m = machine();
+  return [
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM; ${m.os}`,
+    `- Load average when the benchmark started: ${loadAtStart.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)`,
+  ];
+}
+
+/** os.loadavg(), with a warning on stderr when the machine is already busy. */
+export function loadAverage(): number[] {
+  const load = os.loadavg();
+  if (load[0]! > 0.5) console.error(`warning: load average ${load[0]!.toFixed(2)}: other work is running and will skew the timings`);
+  return load;
+}
+
+/** Replaces (or appends) the section `id` of BENCHMARKS.md; `body` starts with its own `## ` heading. */
+export function writeSection(id: string, body: string, file = BENCHMARKS_FILE): void {
+  const start = `<!-- bench:${id} -->`;
+  const end = `<!-- /bench:${id} -->`;
+  const block = `${start}\n${body.trim()}\n${end}`;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : INTRO;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  const next =
+    i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export const MB = 1e6;
+export const mb = (bytes: number): string => `${(bytes / MB).toFixed(1)} MB`;
+
+function readOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
