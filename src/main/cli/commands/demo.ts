@@ -51,7 +51,7 @@ async function samples(tf: Tf, modelDir: string, tok: HfTokenizer, adapterDir: s
 
 export async function demo(args: Parsed): Promise<number> {
   const started = Date.now();
-  const steps = Number(str(args, 'steps') ?? 150);
+  const steps = Number(str(args, 'steps') ?? 120);
   const say = (line: string) => process.stderr.write(line + '\n');
   const config = demoConfig(resourcesDir(), steps);
   const { tf, backend } = await selectBackend({ prefer: str(args, 'backend') });
