@@ -114,7 +114,11 @@ export const gpt2: Architecture<Gpt2Spec> = {
 /** Reads `h.0…` names from hub files, or `transformer.h.0…` from files saved with the prefix. */
 function withOptionalPrefix(src: TensorSource): TensorSource {
   const resolve = (name: string) => (src.shape(name) !== undefined ? name : src.shape(PREFIX + name) !== undefined ? PREFIX + name : name);
-  return { shape: (n) => src.shape(resolve(n)), readFloat32: (n) => src.readFloat32(resolve(n)) };
+  return {
+    shape: (n) => src.shape(resolve(n)),
+    readFloat32: (n) => src.readFloat32(resolve(n)),
+    readFloat32Transposed: src.readFloat32Transposed && ((n) => src.readFloat32Transposed!(resolve(n))),
+  };
 }
 
 function buildGpt2(tf: Tf, s: Gpt2Spec, raw: TensorSource): DecoderModel {

@@ -41,6 +41,7 @@ export function loadModel(tf: Tf, dir: string): LoadedModel {
     const model = architecture.build(tf, spec, {
       shape: (name) => checkpoint.tensors.get(name)?.shape,
       readFloat32: (name) => checkpoint.readFloat32(name),
+      readFloat32Transposed: (name) => checkpoint.readFloat32Transposed(name),
     });
     model.tensors().forEach((t) => tf.keep(t));
     return { dir, architecture, spec, model };

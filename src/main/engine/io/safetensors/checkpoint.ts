@@ -36,6 +36,8 @@ export interface Checkpoint {
   /** A tensor's shape, or undefined when there is no such tensor. */
   shape(name: string): number[] | undefined;
   readFloat32(name: string): Float32Array;
+  /** A 2-D float tensor as float32, transposed, decoded block by block (see SafetensorsFile). */
+  readFloat32Transposed(name: string): Float32Array;
   read(name: string): TensorArray;
   readRaw(name: string): Buffer;
   /** Closes the shard files opened so far; later reads throw CLOSED. */
@@ -183,6 +185,7 @@ function fromHeaders(dir: string, headers: SafetensorsHeader[], totalSize: numbe
     tensors,
     shape: (name) => tensors.get(name)?.shape,
     readFloat32: (name) => fileFor(name).readFloat32(name),
+    readFloat32Transposed: (name) => fileFor(name).readFloat32Transposed(name),
     read: (name) => fileFor(name).read(name),
     readRaw: (name) => fileFor(name).readRaw(name),
     close: () => {

@@ -11,6 +11,9 @@ import { quote, SafetensorsError } from './errors';
 import { openForReading, readExactly } from './fd';
 import { readHeaderFromFd, type SafetensorsHeader, type TensorInfo } from './header';
 
+/** Bytes read per block by readFloat32Transposed: small next to any real weight, large enough for few reads. */
+const BLOCK_BYTES = 4 << 20;
+
 export class SafetensorsFile {
   private fd: number | null;
 
@@ -82,6 +85,31 @@ export class SafetensorsFile {
     const info = this.info(name);
     this.checkSize(info, decodedByteLength(info, true, this.file));
     return decodeFloat32(this.readBytes(info), info, this.file);
+  }
+
+  /**
+   * A 2-D float tensor [rows, cols] as float32 in transposed order [cols, rows],
+   * read and decoded a block of rows at a time: the only full-size array made is
+   * the result (loading an nn.Linear weight into the runtime's [in, out] layout
+   * would otherwise hold the raw bytes, the decoded copy and the transpose at once).
+   */
+  readFloat32Transposed(name: string): Float32Array {
+    const info = this.info(name);
+    if (info.shape.length !== 2) {
+      throw new SafetensorsError('INVALID_TENSOR', `${this.file}: tensor ${quote(name)} is not 2-D (shape [${info.shape}])`, this.file, name);
+    }
+    const [rows, cols] = info.shape as [number, number];
+    const out = new Float32Array(this.checkSize(info, decodedByteLength(info, true, this.file)) / 4);
+    const rowBytes = rows === 0 ? 0 : (info.end - info.begin) / rows;
+    const block = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, rowBytes)));
+    for (let r0 = 0; r0 < rows; r0 += block) {
+      const n = Math.min(block, rows - r0);
+      const begin = info.begin + r0 * rowBytes;
+      const part = { ...info, shape: [n, cols], begin, end: begin + n * rowBytes };
+      const values = decodeFloat32(this.readBytes(part), part, this.file);
+      for (let r = 0; r < n; r++) for (let c = 0; c < cols; c++) out[c * rows + r0 + r] = values[r * cols + c]!;
+    }
+    return out;
   }
 
   /** Closes the descriptor; later reads throw CLOSED. Safe to call twice. */

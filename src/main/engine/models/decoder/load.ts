@@ -11,6 +11,8 @@ import { makeLinear, type Linear } from './linear';
 export interface TensorSource {
   shape(name: string): number[] | undefined;
   readFloat32(name: string): Float32Array;
+  /** Optional: a 2-D tensor read straight into transposed order (saves a full-size copy). */
+  readFloat32Transposed?(name: string): Float32Array;
 }
 
 export class MissingTensorError extends Error {
@@ -64,8 +66,10 @@ export function loadLinear(
   const { tensor, module, layout, inFeatures, outFeatures } = opts;
   const stored: [number, number] = layout === 'out-in' ? [outFeatures, inFeatures] : [inFeatures, outFeatures];
   requireShape(src, `${tensor}.weight`, stored);
-  let data = src.readFloat32(`${tensor}.weight`);
-  if (layout === 'out-in') data = transpose2d(data, outFeatures, inFeatures);
+  const name = `${tensor}.weight`;
+  let data: Float32Array;
+  if (layout === 'in-out') data = src.readFloat32(name);
+  else data = src.readFloat32Transposed ? src.readFloat32Transposed(name) : transpose2d(src.readFloat32(name), outFeatures, inFeatures);
   const w = tf.tensor2d(data, [inFeatures, outFeatures]);
   const b = opts.bias ? loadTensor1d(tf, src, `${tensor}.bias`, outFeatures) : null;
   return makeLinear(module, w, b, layout, tensor);
