@@ -50,7 +50,7 @@ export function machineLines(loadAtStart: number[]): string[] {
 /** os.loadavg(), with a warning on stderr when the machine is already busy. */
 export function loadAverage(): number[] {
   const load = os.loadavg();
-  if (load[0]! > 0.5) console.error(`warning: load average ${load[0]!.toFixed(2)}: other work is running and will skew the timings`);
+  if (load[0]! > 0.5) console.error(`warning: load average ${load[0]!.toFixed(2)} (a one-minute average): other work may be running and skew the timings`);
   return load;
 }
 

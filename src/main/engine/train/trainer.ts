@@ -106,7 +106,8 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
       startStep: step,
       totalSteps: t.steps,
       trainableParams,
-      totalParams: loaded.model.numParams() + trainableParams,
+      // Full fine-tuning trains the model's own weights; an adapter adds its parameters to them.
+      totalParams: config.method === 'full' ? loaded.model.numParams() : loaded.model.numParams() + trainableParams,
       optimizerBytes: optimizer.stateBytes(),
     });
     if (step === 0 && evalSet) hooks.onEval?.(0, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));

@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""The PyTorch side of bench/train.ts: one LoRA training step as LoRA Lab's trainer takes it.
+
+The Llama forward of bench/forward_torch.py (same helpers, imported) with a LoRA branch on
+q_proj and v_proj written out here (no peft, no transformers): y = x·Wᵀ + scaling·(x·Aᵀ)·Bᵀ,
+A [r, in] and B [out, r] as PEFT stores them, base weights frozen (requires_grad=False).
+A step is what the engine's trainer does: forward, mean next-token cross-entropy over the
+batch, backward, clip the global gradient norm, AdamW (decoupled weight decay, as the
+engine's own optimizer), zero the gradients. Timed like bench/train.ts times the tfjs side:
+warm-up steps, then the median of timed steps, wall clock; forward and backward are timed
+apart as well. A and B are read from an adapter folder (the engine's initial adapter: its
+A, and B = 0), so the first loss is the base model's loss and must equal the engine's.
+
+Run by bench/train.ts; by hand (Debian's interpreter has torch):
+
+    /usr/bin/python3 bench/train_torch.py <model-dir> <adapter-dir> <batch.json> \
+        [--threads 2] [--warmup 2] [--runs 10] [--lr 1e-3] [--max-grad-norm 1.0]
+
+batch.json: {"ids": [[...]]}, every row the same length (no padding). Prints one JSON object.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.dont_write_bytecode = True  # no __pycache__ left in bench/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from forward_torch import blas_report, read_model, read_safetensors, repeat_kv, rms_norm, rope_tables, rotate_half  # noqa: E402
+
+TARGETS = ("q_proj", "v_proj")
+
+
+def linear(x, w, lora, scaling):
+    """x·Wᵀ plus the LoRA branch when this module has one."""
+    y = F.linear(x, w)
+    if lora is not None:
+        a, b = lora
+        y = y + F.linear(F.linear(x, a), b) * scaling
+    return y
+
+
+def forward(p, cfg, ids, lora, scaling):
+    """Logits [B, T, V]; causal attention, no padding."""
+    B, T = ids.shape
+    H = cfg["hidden_size"]
+    nh = cfg["num_attention_heads"]
+    nkv = cfg.get("num_key_value_heads") or nh
+    hd = cfg.get("head_dim") or H // nh
+    eps = cfg.get("rms_norm_eps", 1e-6)
+    cos, sin = rope_tables(T, hd, cfg.get("rope_theta", 10000.0))
+    bias = torch.zeros(T, T).masked_fill_(~torch.ones(T, T, dtype=torch.bool).tril(), torch.finfo(torch.float32).min)
+    x = p["model.embed_tokens.weight"][ids]
+    for i in range(cfg["num_hidden_layers"]):
+        pre = f"model.layers.{i}."
+        mod = lambda name: lora.get(pre + "self_attn." + name)  # noqa: E731
+        h = rms_norm(x, p[pre + "input_layernorm.weight"], eps)
+        q = linear(h, p[pre + "self_attn.q_proj.weight"], mod("q_proj"), scaling).view(B, T, nh, hd).transpose(1, 2)
+        k = F.linear(h, p[pre + "self_attn.k_proj.weight"]).view(B, T, nkv, hd).transpose(1, 2)
+        v = linear(h, p[pre + "self_attn.v_proj.weight"], mod("v_proj"), scaling).view(B, T, nkv, hd).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = repeat_kv(k, nh // nkv)
+        v = repeat_kv(v, nh // nkv)
+        scores = (q @ k.transpose(-1, -2)) / math.sqrt(hd) + bias
+        a = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(B, T, nh * hd)
+        x = x + F.linear(a, p[pre + "self_attn.o_proj.weight"])
+        h = rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)
+        g = F.linear(h, p[pre + "mlp.gate_proj.weight"])
+        u = F.linear(h, p[pre + "mlp.up_proj.weight"])
+        x = x + F.linear(F.silu(g) * u, p[pre + "mlp.down_proj.weight"])
+    x = rms_norm(x, p["model.norm.weight"], eps)
+    head = p.get("lm_head.weight", p["model.embed_tokens.weight"])
+    return F.linear(x, head)
+
+
+def read_adapter(folder):
+    """{module path: (A, B)} as trainable leaves, and the scaling alpha / r."""
+    with open(os.path.join(folder, "adapter_config.json")) as f:
+        config = json.load(f)
+    raw = read_safetensors(os.path.join(folder, "adapter_model.safetensors"))
+    prefix = "base_model.model."
+    lora = {}
+    for key in raw:
+        if key.endswith(".lora_A.weight"):
+            module = key[len(prefix):-len(".lora_A.weight")]
+            a = raw[key].clone().requires_grad_(True)
+            b = raw[key.replace(".lora_A.", ".lora_B.")].clone().requires_grad_(True)
+            lora[module] = (a, b)
+    scaling = config["lora_alpha"] / config["r"]
+    return lora, scaling, config
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("adapter")
+    ap.add_argument("batch")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--max-grad-norm", type=float, default=1.0)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    with open(os.path.join(args.model, "config.json")) as f:
+        cfg = json.load(f)
+    p = read_model(args.model)
+    for t in p.values():
+        t.requires_grad_(False)
+    lora, scaling, adapter_config = read_adapter(args.adapter)
+    if sorted({m.rsplit(".", 1)[1] for m in lora}) != sorted(TARGETS):
+        raise SystemExit(f"adapter targets {sorted(lora)} are not {TARGETS}")
+    params = [t for ab in lora.values() for t in ab]
+    # The engine's AdamW: β (0.9, 0.999), ε 1e-8, decoupled weight decay (0 here), constant lr.
+    opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
+    with open(args.batch) as f:
+        ids = torch.tensor(json.load(f)["ids"], dtype=torch.int64)
+    B, T = ids.shape
+    targets = ids[:, 1:].reshape(-1)
+
+    losses, grad_norms, steps, fwd, bwd = [], [], [], [], []
+    cpu = 0.0
+    for i in range(args.warmup + args.runs):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        logits = forward(p, cfg, ids, lora, scaling)
+        # Mean next-token cross-entropy over all B·(T−1) positions, as the engine's loss/token count.
+        loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), targets)
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        norm = torch.nn.utils.clip_grad_norm_(params, args.max_grad_norm)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        value = loss.item()
+        t3 = time.perf_counter()
+        dc = time.process_time() - c0
+        losses.append(value)
+        grad_norms.append(float(norm))
+        if i >= args.warmup:
+            steps.append(t3 - t0)
+            fwd.append(t1 - t0)
+            bwd.append(t2 - t1)
+            cpu += dc
+        print(f"torch step {i + 1}/{args.warmup + args.runs}{' (warm-up)' if i < args.warmup else ''}: {t3 - t0:.3f} s, loss {value:.6f}", file=sys.stderr)
+
+    show = torch.__config__.show()
+    blas_info = re.search(r"\bBLAS_INFO=([^,\s]+)", show)
+    parallel = torch.__config__.parallel_info()
+    backend = next((line.split(":", 1)[1].strip() for line in parallel.splitlines() if "parallel backend" in line), "")
+    median = statistics.median(steps)
+    json.dump({
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "num_threads": torch.get_num_threads(),
+        "parallel_backend": backend,
+        "blas_info": blas_info.group(1) if blas_info else "?",
+        "cpu_capability": next((line.split(":", 1)[1].strip() for line in show.splitlines() if "CPU capability" in line), ""),
+        "blas": blas_report(),
+        "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
+        "trainable": sum(t.numel() for t in params),
+        "scaling": scaling,
+        "r": adapter_config["r"],
+        "losses": losses,
+        "grad_norms": grad_norms,
+        "step_s": steps,
+        "median_s": median,
+        "forward_median_s": statistics.median(fwd),
+        "backward_median_s": statistics.median(bwd),
+        "cores_used": cpu / sum(steps),
+        "tokens_per_s": B * T / median,
+    }, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
