@@ -96,7 +96,10 @@ def repeat_kv(x, n_rep):
     return x[:, :, None].expand(B, nkv, n_rep, T, d).reshape(B, nkv * n_rep, T, d)
 
 
-def llama_forward(p, cfg, ids, mask):
+def llama_forward(p, cfg, ids, mask, lora=None, scaling=1.0):
+    """Logits [B, T, V] of the HF Llama forward; `lora` maps a module path
+    ("model.layers.0.self_attn.q_proj") to its (A [r, in], B [out, r]) branch."""
+    lora = lora or {}
     B, T = ids.shape
     H = cfg["hidden_size"]
     nh = cfg["num_attention_heads"]
@@ -107,24 +110,32 @@ def llama_forward(p, cfg, ids, mask):
     causal = torch.ones(T, T, dtype=torch.bool).tril()
     allowed = causal[None, None] & (mask[:, None, None, :] == 1)
     bias = torch.zeros(B, 1, T, T).masked_fill_(~allowed, torch.finfo(torch.float32).min)
+
+    def lin(x, module):
+        y = F.linear(x, p[module + ".weight"])
+        if module in lora:
+            a, b = lora[module]
+            y = y + F.linear(F.linear(x, a), b) * scaling
+        return y
+
     x = p["model.embed_tokens.weight"][ids]
     for i in range(cfg["num_hidden_layers"]):
         pre = f"model.layers.{i}."
         h = rms_norm(x, p[pre + "input_layernorm.weight"], eps)
-        q = F.linear(h, p[pre + "self_attn.q_proj.weight"]).view(B, T, nh, hd).transpose(1, 2)
-        k = F.linear(h, p[pre + "self_attn.k_proj.weight"]).view(B, T, nkv, hd).transpose(1, 2)
-        v = F.linear(h, p[pre + "self_attn.v_proj.weight"]).view(B, T, nkv, hd).transpose(1, 2)
+        q = lin(h, pre + "self_attn.q_proj").view(B, T, nh, hd).transpose(1, 2)
+        k = lin(h, pre + "self_attn.k_proj").view(B, T, nkv, hd).transpose(1, 2)
+        v = lin(h, pre + "self_attn.v_proj").view(B, T, nkv, hd).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         k = repeat_kv(k, nh // nkv)
         v = repeat_kv(v, nh // nkv)
         scores = (q @ k.transpose(-1, -2)) / math.sqrt(hd) + bias
         a = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(B, T, nh * hd)
-        x = x + F.linear(a, p[pre + "self_attn.o_proj.weight"])
+        x = x + lin(a, pre + "self_attn.o_proj")
         h = rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)
-        g = F.linear(h, p[pre + "mlp.gate_proj.weight"])
-        u = F.linear(h, p[pre + "mlp.up_proj.weight"])
-        x = x + F.linear(F.silu(g) * u, p[pre + "mlp.down_proj.weight"])
+        g = lin(h, pre + "mlp.gate_proj")
+        u = lin(h, pre + "mlp.up_proj")
+        x = x + lin(F.silu(g) * u, pre + "mlp.down_proj")
     x = rms_norm(x, p["model.norm.weight"], eps)
     head = p.get("lm_head.weight", p["model.embed_tokens.weight"])
     return F.linear(x, head)

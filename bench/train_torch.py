@@ -33,52 +33,14 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True  # no __pycache__ left in bench/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from forward_torch import blas_report, read_model, read_safetensors, repeat_kv, rms_norm, rope_tables, rotate_half  # noqa: E402
+from forward_torch import blas_report, llama_forward, read_model, read_safetensors  # noqa: E402
 
 TARGETS = ("q_proj", "v_proj")
 
 
-def linear(x, w, lora, scaling):
-    """x·Wᵀ plus the LoRA branch when this module has one."""
-    y = F.linear(x, w)
-    if lora is not None:
-        a, b = lora
-        y = y + F.linear(F.linear(x, a), b) * scaling
-    return y
-
-
 def forward(p, cfg, ids, lora, scaling):
-    """Logits [B, T, V]; causal attention, no padding."""
-    B, T = ids.shape
-    H = cfg["hidden_size"]
-    nh = cfg["num_attention_heads"]
-    nkv = cfg.get("num_key_value_heads") or nh
-    hd = cfg.get("head_dim") or H // nh
-    eps = cfg.get("rms_norm_eps", 1e-6)
-    cos, sin = rope_tables(T, hd, cfg.get("rope_theta", 10000.0))
-    bias = torch.zeros(T, T).masked_fill_(~torch.ones(T, T, dtype=torch.bool).tril(), torch.finfo(torch.float32).min)
-    x = p["model.embed_tokens.weight"][ids]
-    for i in range(cfg["num_hidden_layers"]):
-        pre = f"model.layers.{i}."
-        mod = lambda name: lora.get(pre + "self_attn." + name)  # noqa: E731
-        h = rms_norm(x, p[pre + "input_layernorm.weight"], eps)
-        q = linear(h, p[pre + "self_attn.q_proj.weight"], mod("q_proj"), scaling).view(B, T, nh, hd).transpose(1, 2)
-        k = F.linear(h, p[pre + "self_attn.k_proj.weight"]).view(B, T, nkv, hd).transpose(1, 2)
-        v = linear(h, p[pre + "self_attn.v_proj.weight"], mod("v_proj"), scaling).view(B, T, nkv, hd).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        k = repeat_kv(k, nh // nkv)
-        v = repeat_kv(v, nh // nkv)
-        scores = (q @ k.transpose(-1, -2)) / math.sqrt(hd) + bias
-        a = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(B, T, nh * hd)
-        x = x + F.linear(a, p[pre + "self_attn.o_proj.weight"])
-        h = rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)
-        g = F.linear(h, p[pre + "mlp.gate_proj.weight"])
-        u = F.linear(h, p[pre + "mlp.up_proj.weight"])
-        x = x + F.linear(F.silu(g) * u, p[pre + "mlp.down_proj.weight"])
-    x = rms_norm(x, p["model.norm.weight"], eps)
-    head = p.get("lm_head.weight", p["model.embed_tokens.weight"])
-    return F.linear(x, head)
+    """Logits [B, T, V]: forward_torch's Llama forward with the LoRA branches, no padding."""
+    return llama_forward(p, cfg, ids, torch.ones_like(ids), lora, scaling)
 
 
 def read_adapter(folder):
