@@ -12,9 +12,10 @@ import type { ChatMessage } from './chat-template';
 import { ExampleError, TokenizerError, type ExampleSource } from './errors';
 import type { HfTokenizer } from './hf-tokenizer';
 import { renderChat, tokensBefore } from './spans';
+import { IGNORE_INDEX } from '../../models/loss';
 
-/** transformers' ignore_index: a label the loss skips. */
-export const IGNORE_INDEX = -100;
+/** transformers' ignore_index: a label the loss skips (defined with the loss). */
+export { IGNORE_INDEX };
 
 export interface Example {
   inputIds: number[];
