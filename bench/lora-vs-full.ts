@@ -160,13 +160,14 @@ function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes:
       `(${(full.trainableParams / lora.trainableParams).toFixed(0)}× fewer), optimizer state **${ratio(lora.optimizerBytes, full.optimizerBytes)}**, ` +
       `peak memory during the steps **${ratio(over(lora, lora.steps), over(full, full.steps))}**, whole run **${ratio(over(lora, lora.whole), over(full, full.whole))}**`,
     `- Baseline RSS: lora ${mb(lora.baselineRss)}, full ${mb(full.baselineRss)}; totalParams reported by the trainer: lora ${lora.totalParams.toLocaleString('en-US')}, ` +
-      `full ${full.totalParams.toLocaleString('en-US')} (it adds the trainable count to the model's, so full counts its weights twice)`,
+      `full ${full.totalParams.toLocaleString('en-US')}`,
     '',
     'Where the memory goes: at this size the peak is the step\'s activations, not weights or optimizer state. A diagnostic child per method ' +
       'and Identity kernel runs one warm-up and one measured forward+backward as the trainer does (`tf.variableGrads` of `crossEntropySum` inside ' +
       '`tf.tidy`, the first 8 rows) and follows the wasm allocator (`_malloc`/`_free` as tfjs-backend-wasm calls them, so XNNPACK\'s own ' +
       'buffers are not counted). tfjs saves every tensor a gradient needs with `engine.clone`, i.e. the Identity kernel; tfjs-backend-wasm 4.22\'s ' +
-      'Identity allocates a new buffer and copies, where the cpu backend\'s only adds a reference.',
+      'Identity allocates a new buffer and copies, where the cpu backend\'s only adds a reference; the engine now installs a sharing ' +
+      'Identity on wasm (src/main/engine/wasm-identity.ts), and the "copies" rows put 4.22\'s kernel back to show what that saves.',
     '',
     '| method | Identity kernel | live tensor bytes when the loss exists | of which Identity copies | peak live during the backward | wasm heap growth | forward+backward s |',
     '|---|---|---|---|---|---|---|',
@@ -262,7 +263,8 @@ interface WasmModule {
 
 async function tapeChild(method: Method, identity: IdentityMode, model: string, data: string, resultFile: string): Promise<void> {
   const { tf } = await selectBackend({ prefer: 'wasm' });
-  if (identity === 'share') shareIdentity(tf);
+  // The engine installs a sharing Identity (src/main/engine/wasm-identity.ts); 'copy' puts back 4.22's behaviour to compare.
+  if (identity === 'copy') copyingIdentity(tf);
   const wasm = (tf.backend() as unknown as { wasm: WasmModule }).wasm;
   const track = trackAllocations(tf, wasm);
   const config = trainConfig(method, model, data);
@@ -304,18 +306,21 @@ async function tapeChild(method: Method, identity: IdentityMode, model: string, 
   writeFileSync(resultFile, JSON.stringify(result));
 }
 
-/** Replaces the wasm Identity kernel by one that shares its input's buffer (reference-counted), as tfjs's cpu backend does. */
-function shareIdentity(tf: Tf): void {
-  const original = tf.getKernel('Identity', 'wasm');
-  if (!original) throw new Error('the wasm backend has no Identity kernel');
+/** tfjs-backend-wasm 4.22's own Identity: a fresh buffer and a copy of the input's bytes. */
+function copyingIdentity(tf: Tf): void {
+  const current = tf.getKernel('Identity', 'wasm');
+  if (!current) throw new Error('the wasm backend has no Identity kernel');
   tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({
-    ...original,
+    ...current,
     kernelFunc: (args) => {
       const x = args.inputs.x as { dataId: object; shape: number[]; dtype: string };
-      if (x.dtype === 'string') return original.kernelFunc(args);
-      (args.backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as never;
+      if (x.dtype === 'string') return current.kernelFunc(args);
+      type Heap = { makeOutput(shape: number[], dtype: string): { dataId: object }; typedArrayFromHeap(t: object): { set(v: ArrayLike<number>): void } & ArrayLike<number> };
+      const backend = args.backend as unknown as Heap;
+      const out = backend.makeOutput(x.shape, x.dtype);
+      backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x));
+      return out as never;
     },
   });
 }

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { BACKENDS, type BackendName, type DoctorReport } from '../../shared/ipc/schemas';
+import { installSharingIdentity } from './wasm-identity';
 
 export type Tf = typeof tfjs;
 export type BackendPreference = BackendName | 'auto';
@@ -202,6 +203,7 @@ async function tryWasm(): Promise<Attempt> {
     wasmPathsSet = true;
   }
   const problem = await activate(tfjs, 'wasm');
+  if (!problem) installSharingIdentity(tfjs);
   return problem ? { ok: false, package: WASM_PACKAGE, reason: `${WASM_PACKAGE} ${problem}` } : { ok: true, package: WASM_PACKAGE, tf: tfjs };
 }
 
