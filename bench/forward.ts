@@ -13,7 +13,7 @@ import path from 'node:path';
 import { selectBackend } from '../src/main/engine/backend';
 import { loadModel } from '../src/main/engine/models/load-model';
 import { LLAMA_17M, mulberry32, writeRandomLlama } from './make-model';
-import { loadAverage, machineLines, mb, median, today, writeSection } from './report';
+import { loadAverage, machineLines, mb, median, today, writeSection, type TorchEnvironment } from './report';
 
 const BATCH = 8;
 const SEQ = 256;
@@ -24,15 +24,7 @@ const CHECK = { batch: 2, seq: 64, padFrom: 40 }; // row 1 is right-padded from 
 const PYTHON = '/usr/bin/python3';
 const COMMAND = 'npx tsx bench/forward.ts';
 
-interface TorchResult {
-  torch: string;
-  python: string;
-  num_threads: number;
-  parallel_backend: string;
-  blas_info: string;
-  cpu_capability: string;
-  blas: { libraries: string[]; openblas_config?: string; openblas_core?: string; openblas_threads?: number };
-  env: Record<string, string | null>;
+interface TorchResult extends TorchEnvironment {
   times_s: number[];
   /** CPU seconds over wall seconds in the timed runs: near THREADS when nothing else competes. */
   cores_used: number;

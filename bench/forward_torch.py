@@ -141,6 +141,23 @@ def llama_forward(p, cfg, ids, mask, lora=None, scaling=1.0):
     return F.linear(x, head)
 
 
+def torch_environment():
+    """What the timings ran on: torch and Python versions, threads, BLAS, the env that steers them."""
+    show = torch.__config__.show()
+    blas_info = re.search(r"\bBLAS_INFO=([^,\s]+)", show)
+    parallel = torch.__config__.parallel_info()
+    return {
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "num_threads": torch.get_num_threads(),
+        "parallel_backend": next((line.split(":", 1)[1].strip() for line in parallel.splitlines() if "parallel backend" in line), ""),
+        "blas_info": blas_info.group(1) if blas_info else "?",
+        "cpu_capability": next((line.split(":", 1)[1].strip() for line in show.splitlines() if "CPU capability" in line), ""),
+        "blas": blas_report(),
+        "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
+    }
+
+
 def blas_report():
     """The BLAS library actually mapped into this process, and what OpenBLAS says of itself."""
     libs = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.split()[-1]})
@@ -199,19 +216,8 @@ def main():
     check.contiguous().numpy().astype("<f4").tofile(args.check_out)
 
     B, T = ids.shape
-    show = torch.__config__.show()
-    blas_info = re.search(r"\bBLAS_INFO=([^,\s]+)", show)
-    parallel = torch.__config__.parallel_info()
-    backend = next((line.split(":", 1)[1].strip() for line in parallel.splitlines() if "parallel backend" in line), "")
     json.dump({
-        "torch": torch.__version__,
-        "python": sys.version.split()[0],
-        "num_threads": torch.get_num_threads(),
-        "parallel_backend": backend,
-        "blas_info": blas_info.group(1) if blas_info else "?",
-        "cpu_capability": next((line.split(":", 1)[1].strip() for line in show.splitlines() if "CPU capability" in line), ""),
-        "blas": blas_report(),
-        "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
+        **torch_environment(),
         "times_s": times,
         "cores_used": cpu / sum(times),
         "median_s": statistics.median(times),

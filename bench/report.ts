@@ -17,6 +17,18 @@ command to reproduce it is in the section. Figures move from run to run by sever
 per cent; compare ratios measured in the same run.
 `;
 
+/** What bench/forward_torch.py's torch_environment() reports with every PyTorch timing. */
+export interface TorchEnvironment {
+  torch: string;
+  python: string;
+  num_threads: number;
+  parallel_backend: string;
+  blas_info: string;
+  cpu_capability: string;
+  blas: { libraries: string[]; openblas_config?: string; openblas_core?: string; openblas_threads?: number };
+  env: Record<string, string | null>;
+}
+
 export interface Machine {
   cpu: string;
   cores: number;

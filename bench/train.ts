@@ -26,7 +26,7 @@ import { createRng } from '../src/main/engine/train/rng';
 import { createTrainable } from '../src/main/engine/train/trainable';
 import { runTraining } from '../src/main/engine/train/trainer';
 import { LLAMA_17M, mulberry32, writeRandomLlama } from './make-model';
-import { loadAverage, machineLines, mb, median, today, writeSection } from './report';
+import { loadAverage, machineLines, mb, median, today, writeSection, type TorchEnvironment } from './report';
 
 const BATCH = 8;
 const SEQ = 256;
@@ -41,15 +41,7 @@ const LORA = { r: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'v_proj'] };
 const PYTHON = '/usr/bin/python3';
 const COMMAND = 'npx tsx bench/train.ts';
 
-interface TorchResult {
-  torch: string;
-  python: string;
-  num_threads: number;
-  parallel_backend: string;
-  blas_info: string;
-  cpu_capability: string;
-  blas: { libraries: string[]; openblas_config?: string; openblas_core?: string; openblas_threads?: number };
-  env: Record<string, string | null>;
+interface TorchResult extends TorchEnvironment {
   trainable: number;
   losses: number[];
   grad_norms: number[];

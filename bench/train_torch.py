@@ -33,7 +33,7 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True  # no __pycache__ left in bench/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from forward_torch import blas_report, llama_forward, read_model, read_safetensors  # noqa: E402
+from forward_torch import llama_forward, read_model, read_safetensors, torch_environment  # noqa: E402
 
 TARGETS = ("q_proj", "v_proj")
 
@@ -115,20 +115,9 @@ def main():
             cpu += dc
         print(f"torch step {i + 1}/{args.warmup + args.runs}{' (warm-up)' if i < args.warmup else ''}: {t3 - t0:.3f} s, loss {value:.6f}", file=sys.stderr)
 
-    show = torch.__config__.show()
-    blas_info = re.search(r"\bBLAS_INFO=([^,\s]+)", show)
-    parallel = torch.__config__.parallel_info()
-    backend = next((line.split(":", 1)[1].strip() for line in parallel.splitlines() if "parallel backend" in line), "")
     median = statistics.median(steps)
     json.dump({
-        "torch": torch.__version__,
-        "python": sys.version.split()[0],
-        "num_threads": torch.get_num_threads(),
-        "parallel_backend": backend,
-        "blas_info": blas_info.group(1) if blas_info else "?",
-        "cpu_capability": next((line.split(":", 1)[1].strip() for line in show.splitlines() if "CPU capability" in line), ""),
-        "blas": blas_report(),
-        "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
+        **torch_environment(),
         "trainable": sum(t.numel() for t in params),
         "scaling": scaling,
         "r": adapter_config["r"],
