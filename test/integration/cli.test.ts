@@ -67,3 +67,9 @@ test('a bad config names the file and the path, with no stack trace', () => {
   assert.match(r.stderr, /colour/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
+
+test('an option that belongs to another command is a usage error', () => {
+  const r = loralab(['doctor', '--prompt', 'hello']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown option --prompt/);
+});

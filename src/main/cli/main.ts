@@ -29,20 +29,32 @@ common options: --registry <file>  --backend auto|tensorflow|wasm|cpu
 type Command = (args: Parsed) => Promise<number>;
 
 // Loaded on demand: tfjs and SQLite start-up cost only the commands that use them,
-// so `inspect` answers in a few tens of milliseconds.
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  doctor: async () => (await import('./commands/doctor')).doctor,
-  inspect: async () => (await import('./commands/inspect')).inspect,
-  eval: async () => (await import('./commands/eval')).evalCommand,
-  generate: async () => (await import('./commands/generate')).generate,
-  train: async () => (await import('./commands/train')).train,
-  resume: async () => (await import('./commands/resume')).resume,
-  runs: async () => (await import('./commands/runs')).runs,
-  merge: async () => (await import('./commands/merge')).merge,
-  demo: async () => (await import('./commands/demo')).demo,
-  ui: async () => (await import('./commands/ui')).ui,
+// so `inspect` answers in a few tens of milliseconds. Each command lists its own
+// options (true = takes a value), so an option another command owns is an error here.
+const COMMON = { json: false, registry: true, backend: true, help: false } as const;
+const MODEL = { model: true, adapter: true, quantize: true } as const;
+
+const COMMANDS: Record<string, { options: Record<string, boolean>; load: () => Promise<Command> }> = {
+  doctor: { options: {}, load: async () => (await import('./commands/doctor')).doctor },
+  inspect: {
+    options: { method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true },
+    load: async () => (await import('./commands/inspect')).inspect,
+  },
+  eval: { options: { ...MODEL, data: true, 'batch-size': true }, load: async () => (await import('./commands/eval')).evalCommand },
+  generate: {
+    options: { ...MODEL, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true },
+    load: async () => (await import('./commands/generate')).generate,
+  },
+  train: { options: {}, load: async () => (await import('./commands/train')).train },
+  resume: { options: {}, load: async () => (await import('./commands/resume')).resume },
+  runs: { options: {}, load: async () => (await import('./commands/runs')).runs },
+  merge: {
+    options: { base: true, adapter: true, out: true, dtype: true, weights: true, 'max-shard-size': true, unmerge: false, 'no-verify': false },
+    load: async () => (await import('./commands/merge')).merge,
+  },
+  demo: { options: { steps: true }, load: async () => (await import('./commands/demo')).demo },
+  ui: { options: { port: true }, load: async () => (await import('./commands/ui')).ui },
 };
-const OPTIONS = { json: false, registry: true, backend: true, port: true, help: false, method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true, model: true, adapter: true, data: true, quantize: true, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true, base: true, out: true, dtype: true, weights: true, 'max-shard-size': true, unmerge: false, 'no-verify': false, steps: true };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -50,14 +62,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const load = COMMANDS[command];
-  if (!load) throw new UsageError(`unknown command "${command}"`);
-  const args = parseArgs(rest, OPTIONS);
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`unknown command "${command}"`);
+  const args = parseArgs(rest, { ...COMMON, ...spec.options });
   if (args.options.has('help')) {
     process.stdout.write(USAGE);
     return 0;
   }
-  return (await load())(args);
+  return (await spec.load())(args);
 }
 
 main(process.argv.slice(2)).then(
