@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { planShards, SafetensorsWriter, writeIndex } from '../src/main/engine/io/safetensors/index';
 import { llama } from '../src/main/engine/models/llama';
+import { createRng } from '../src/main/engine/train/rng';
 
 export type FloatDtype = 'F32' | 'F16' | 'BF16';
 
@@ -145,16 +146,10 @@ function randomTensor(n: number, isNorm: boolean, seed: number, name: string): F
   return out;
 }
 
-/** A small, fast 32-bit PRNG: uniform in [0, 1). */
+/** The engine's seeded mulberry32 as a bare function: uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed >>> 0);
+  return () => rng.next();
 }
 
 /** FNV-1a over the name's UTF-16 units. */
