@@ -26,7 +26,7 @@ export interface LlamaShape {
   tieWordEmbeddings?: boolean;
 }
 
-/** The model the forward benchmark runs (the 17M model of PERFORMANCE-NOTES.md). */
+/** The model the forward benchmark runs (the 17M model of the speed goal in BENCHMARKS.md). */
 export const LLAMA_17M: LlamaShape = { vocab: 8192, hidden: 384, layers: 6, heads: 6, kvHeads: 6, intermediate: 1024 };
 
 /** ≈ 245M parameters: about 491 MB as float16, for the load-memory benchmark. Untied, so the head is a real tensor. */

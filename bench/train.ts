@@ -1,5 +1,5 @@
 // LoRA training throughput, LoRA Lab's trainer on the wasm backend against the same
-// step in PyTorch: writes the 17M-parameter Llama of PERFORMANCE-NOTES.md (random,
+// step in PyTorch: writes a 17M-parameter Llama (random,
 // float32) and one batch of 8 × 256 random token ids as pre-tokenized JSON Lines,
 // runs runTraining (LoRA r 8 on q_proj and v_proj, AdamW, constant lr, clipping at
 // 1.0; every step sees the same 8 rows) and times its steps (the first is a warm-up),
@@ -398,7 +398,7 @@ function report({ runs, load, written, selection, simd, threaded, run, diag, tor
     `| PyTorch ${torch.torch}, ${torch.num_threads} threads | ${torch.median_s.toFixed(3)} | ${torch.tokens_per_s.toFixed(0)} | ${torch.forward_median_s.toFixed(3)} | ` +
       `${torch.backward_median_s.toFixed(3)} | ${torch.cores_used.toFixed(2)} | ${torch.step_s.map((t) => t.toFixed(3)).join(', ')} |`,
     '',
-    `- Ratio tfjs / PyTorch: **${ratio.toFixed(3)}×** (PyTorch is ${(1 / ratio).toFixed(1)}× faster; the goal in PERFORMANCE-NOTES.md is ≥ 0.5×)`,
+    `- Ratio tfjs / PyTorch: **${ratio.toFixed(3)}×** (PyTorch is ${(1 / ratio).toFixed(1)}× faster; the goal is ≥ 0.5×)`,
     `- tfjs forward and backward are timed apart outside the trainer on a fresh model with the trainer's own LoRA layers (median of ${DIAG_RUNS}): ` +
       `forward ${median(diag.forwardOnly).toFixed(2)} s without a gradient tape, ${fwd.toFixed(2)} s inside \`tf.variableGrads\`, backward ${bwd.toFixed(2)} s ` +
       `(${(bwd / fwd).toFixed(1)}× the forward; PyTorch ${(torch.backward_median_s / torch.forward_median_s).toFixed(1)}×); the rest of a trainer step ` +

@@ -1,4 +1,4 @@
-// ESLint rule that keeps LoRA Lab's dependency direction (DESIGN.md "Layout"):
+// ESLint rule that keeps LoRA Lab's dependency direction (docs/ARCHITECTURE.md "Layout"):
 //   renderer -> shared <- main; cli, ipc, server -> services -> engine, registry -> shared.
 // Each zone lists what it must not import: other zones (by resolved path) and packages.
 import { dirname, relative, resolve } from 'node:path';
@@ -85,7 +85,7 @@ function check(context, node, source) {
 }
 
 export default {
-  meta: { type: 'problem', docs: { description: 'enforce the dependency direction of DESIGN.md' }, schema: [] },
+  meta: { type: 'problem', docs: { description: 'enforce the dependency direction of docs/ARCHITECTURE.md' }, schema: [] },
   create(context) {
     return {
       ImportDeclaration: (n) => check(context, n, n.source.value),

@@ -1,5 +1,5 @@
 // The dependency-direction lint rule, run through ESLint itself on code that
-// breaks (and keeps) the direction of DESIGN.md.
+// breaks (and keeps) the direction of docs/ARCHITECTURE.md.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';

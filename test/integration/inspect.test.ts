@@ -1,7 +1,7 @@
 // `loralab inspect` end to end on checkpoints laid out like the real ones: a
 // ChatGLM-6B-shaped checkpoint in 8 shards (~12 GB of F16, written sparse with
 // truncate, so it costs no disk) and a GPT-2 hub-shaped model.safetensors. It
-// checks the numbers of REFERENCE §6.1, that only headers are read (the child
+// checks the numbers of THUDM/chatglm-6b config.json and modeling_chatglm.py, that only headers are read (the child
 // process's /proc/self/io rchar), and that the answer comes in under 0.5 s.
 // Run: node scripts/build.mjs && node --import tsx --test test/integration/inspect.test.ts
 import assert from 'node:assert/strict';

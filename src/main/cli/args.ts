@@ -1,4 +1,4 @@
-// A small argument parser for the CLI contract in DESIGN.md: positionals, boolean
+// A small argument parser for the CLI contract in docs/ARCHITECTURE.md: positionals, boolean
 // flags and `--name value` / `--name=value` options. Unknown options are errors.
 export interface Parsed {
   positionals: string[];

@@ -1,5 +1,5 @@
 // The `loralab` command line (built to dist/cli.cjs; run as `npx loralab …`).
-// The contract is in DESIGN.md: `--json` prints exactly one JSON object on
+// The contract is in docs/ARCHITECTURE.md: `--json` prints exactly one JSON object on
 // stdout, progress goes to stderr, and errors are one clear message, never a
 // stack trace (set LORALAB_DEBUG=1 to see one).
 import { parseArgs, UsageError, type Parsed } from './args';

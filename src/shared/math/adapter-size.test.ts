@@ -1,4 +1,4 @@
-// Adapter-size arithmetic against the numbers in REFERENCE §6 (ChatGLM-6B's
+// Adapter-size arithmetic against the numbers in the models' config.json and modeling files on the Hugging Face Hub (ChatGLM-6B's
 // printout and adapter file sizes, GPT-2's Conv1D layout), AdaLoRA's lora_E, and
 // target selection. Run: node --import tsx --test src/shared/math/adapter-size.test.ts
 import assert from 'node:assert/strict';

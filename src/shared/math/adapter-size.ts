@@ -3,7 +3,8 @@
 // PEFT would write for it. Pure arithmetic over tensor names and shapes (no dtype,
 // no data), so it runs on safetensors headers or on shapes derived from a config.
 //
-// Counts follow PEFT (REFERENCE §1.1, §1.12, §2.3, §2.6, §5.1):
+// Counts follow PEFT (peft/tuners/lora/layer.py, peft/tuners/adalora/layer.py,
+// peft_model.py get_nb_trainable_parameters, peft/utils/save_and_load.py):
 //   LoRA/QLoRA per Linear or Conv1D: r·(in + out)   (lora_A [r,in], lora_B [out,r])
 //   LoRA per Embedding:              r·(num + dim)  (lora_embedding_A [r,num], _B [dim,r])
 //   AdaLoRA per Linear or Conv1D:    r·(in + out + 1) (lora_A [r,in], lora_B [out,r], lora_E [r,1])
@@ -11,7 +12,7 @@
 //
 // QLoRA counts the same parameters as LoRA: 4-bit storage changes bytes, not the
 // count (memory.ts prices it). PEFT's print_trainable_parameters gets there by
-// multiplying a Params4bit's packed numel by 2 (REFERENCE §1.12); older tools that
+// multiplying a Params4bit's packed numel by 2 (peft_model.py get_nb_trainable_parameters); older tools that
 // skipped that step printed about half the base count, which is why users saw
 // "wrong" QLoRA totals. We count logical parameters directly.
 import { safetensorsSize, type StDtype, type StEntry } from './safetensors-size';

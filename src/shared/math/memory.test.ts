@@ -1,5 +1,5 @@
 // Training-memory terms: bytes per parameter for each method, NF4 + double quant at
-// ≈4.127 bits (REFERENCE §4.5), and the activation formula reducing to
+// ≈4.127 bits (Dettmers et al. 2023, QLoRA, arXiv:2305.14314, §3), and the activation formula reducing to
 // Korthikanti et al.'s 34·s·b·h + 5·a·s²·b for a 4h GeLU MLP.
 // Run: node --import tsx --test src/shared/math/memory.test.ts
 import assert from 'node:assert/strict';

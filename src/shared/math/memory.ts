@@ -6,7 +6,7 @@
 // Terms:
 //   weights     full: fp32 (4 B/param). LoRA/AdaLoRA: the frozen base in 16-bit (2 B).
 //               QLoRA: block Linear weights in NF4 with double quantization,
-//               4 + 8/64 + 32/(64·256) ≈ 4.127 bits/param (REFERENCE §4.5: blocks of 64,
+//               4 + 8/64 + 32/(64·256) ≈ 4.127 bits/param (Dettmers et al. 2023, QLoRA, arXiv:2305.14314, §3: blocks of 64,
 //               absmax quantized to 8 bits in blocks of 256); everything else
 //               (embeddings, lm_head, norms, biases) in fp32, as PEFT's
 //               prepare_model_for_kbit_training casts it (§4.8).

@@ -1,5 +1,5 @@
 // The exact size of a safetensors file as the reference writer lays it out
-// (REFERENCE §7.1, §7.4): tensors sorted by dtype (largest alignment first) then by
+// (safetensors README "Format"; safetensors/src/tensor.rs serialize): tensors sorted by dtype (largest alignment first) then by
 // name, compact JSON with `__metadata__` first, the header padded with spaces to a
 // multiple of 8, an 8-byte length prefix, then the data. Pure arithmetic: nothing
 // is written, so an adapter's file size is known before training.

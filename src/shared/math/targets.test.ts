@@ -1,4 +1,4 @@
-// PEFT's target matching rules (REFERENCE §1.9) and the "did you mean" helper.
+// PEFT's target matching rules (peft/tuners/tuners_utils.py check_target_module_exists, peft/utils/constants.py) and the "did you mean" helper.
 // Run: node --import tsx --test src/shared/math/targets.test.ts
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

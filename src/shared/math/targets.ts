@@ -1,4 +1,4 @@
-// Target-module selection as PEFT does it (REFERENCE §1.9, `check_target_module_exists`):
+// Target-module selection as PEFT does it (peft/tuners/tuners_utils.py check_target_module_exists, peft/utils/constants.py):
 // a list entry matches a module whose dotted name equals it or ends with "." + entry;
 // a single string is a regular expression that must match the whole name. Pure; no I/O.
 

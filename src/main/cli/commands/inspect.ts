@@ -94,7 +94,7 @@ export function inspectModel(target: string, options: InspectOptions = {}): Insp
     compare: { full: estimate('full').totalBytes, lora: estimate('lora').totalBytes, qlora: estimate('qlora').totalBytes },
   };
 
-  // DESIGN.md's keys first, then what the report adds.
+  // docs/ARCHITECTURE.md's keys first, then what the report adds.
   return {
     trainableParams: size.trainableParams,
     totalParams: size.totalParams,
@@ -308,7 +308,7 @@ function genericDims(config: unknown): ModelDims | null {
 
 function resolveTargets(targets: Targets | 'all-linear' | null, method: AdapterMethod, loaded: Loaded): Targets {
   if (targets === 'all-linear') {
-    // PEFT's shorthand: every Linear/Conv1D except the output head (REFERENCE §1.9).
+    // PEFT's shorthand: every Linear/Conv1D except the output head (peft/tuners/tuners_utils.py check_target_module_exists, peft/utils/constants.py).
     const heads = new Set(loaded.arch?.outputHeads ?? ['lm_head.weight']);
     const leaves = loaded.tensors
       .filter((t) => (t.kind === 'linear' || t.kind === 'conv1d') && t.shape.length === 2 && !heads.has(t.name) && t.name.endsWith('.weight'))

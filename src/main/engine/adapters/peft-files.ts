@@ -1,4 +1,4 @@
-// What every PEFT adapter folder shares (REFERENCE §2): adapter_config.json plus
+// What every PEFT adapter folder shares (peft/utils/save_and_load.py): adapter_config.json plus
 // adapter_model.safetensors whose keys are `base_model.model.<module path>.<tensor>`.
 // Method folders (lora/, adalora/) build their layers from what this reads.
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Reads a JSON Lines data file into training/eval examples: every line is one
-// sequence in one of DESIGN.md's row shapes, encoded by the tokenizer module.
+// sequence in one of docs/ARCHITECTURE.md's row shapes, encoded by the tokenizer module.
 // Blank lines are skipped; a bad line is an error naming the file and line.
 import { readFileSync } from 'node:fs';
 import { encodeExample, ExampleError, type Example } from '../io/tokenizer/index';

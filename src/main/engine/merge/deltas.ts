@@ -1,5 +1,5 @@
 // The weight deltas of PEFT adapters, computed from their files without tfjs, in
-// the base checkpoint's layout (REFERENCE §1.10, §5.2):
+// the base checkpoint's layout (peft/tuners/lora/layer.py merge/unmerge/get_delta_weight; peft/tuners/adalora/layer.py):
 //   LoRA      ΔW = scaling · B·A            [out, in]   (scaling = α/r, or α/√r with rsLoRA)
 //   AdaLoRA   ΔW = α/(init_r + 1e-5) · B·(A ⊙ E)
 //   Conv1D    the transpose, [in, out] (fan_in_fan_out)

@@ -42,7 +42,7 @@ export interface ModelSpec {
 export interface Architecture<S extends ModelSpec = ModelSpec> {
   readonly name: string;
   readonly modelTypes: readonly string[];
-  /** PEFT's TRANSFORMERS_MODELS_TO_{LORA,ADALORA}_TARGET_MODULES_MAPPING (REFERENCE §1.9); null = no entry. */
+  /** PEFT's TRANSFORMERS_MODELS_TO_{LORA,ADALORA}_TARGET_MODULES_MAPPING (peft/tuners/tuners_utils.py check_target_module_exists, peft/utils/constants.py); null = no entry. */
   readonly defaultTargets: { lora: string[]; adalora: string[] | null };
   /** Checkpoint names of the output projection (lm_head): never 4-bit in QLoRA (§4.8). */
   readonly outputHeads: readonly string[];

@@ -1,5 +1,5 @@
 // ChatGLM (model_type "chatglm"): ChatGLM-6B (v1) and ChatGLM2/3-6B share the
-// model_type but not the layout, so the config's keys decide (REFERENCE §6.1, §6.2):
+// model_type but not the layout, so the config's keys decide (THUDM/chatglm-6b config.json and modeling_chatglm.py; THUDM/chatglm2-6b config.json and modeling_chatglm.py):
 //   v2/v3: multi_query_attention, multi_query_group_num, kv_channels, ffn_hidden_size,
 //          padded_vocab_size; modules under transformer.encoder.*, an untied output_layer.
 //   v1:    inner_hidden_size, position_encoding_2d; modules under transformer.layers.*,

@@ -1,6 +1,5 @@
 // GPT-2 (model_type gpt2): config parsing and the checkpoint's tensors as the hub's
-// gpt2/model.safetensors names them, WITHOUT the `transformer.` prefix (REFERENCE
-// §6.4): `h.0.attn.c_attn.weight` is a Conv1D weight [in, out]. PEFT's module path
+// gpt2/model.safetensors names them, WITHOUT the `transformer.` prefix (the gpt2 checkpoint on the Hub): `h.0.attn.c_attn.weight` is a Conv1D weight [in, out]. PEFT's module path
 // (and so its adapter keys) has the prefix: `transformer.h.0.attn.c_attn`.
 // The hub file also stores each layer's causal mask `h.i.attn.bias` [1,1,P,P]: a
 // buffer, not a parameter (124,439,808 parameters + 12 × 1,048,576 mask floats is

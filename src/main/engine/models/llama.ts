@@ -1,6 +1,6 @@
 // The Llama family (model_type llama, mistral, qwen2): config parsing and the
 // checkpoint's tensor shapes, as transformers' LlamaForCausalLM / MistralForCausalLM /
-// Qwen2ForCausalLM name them (REFERENCE §6.3, §2.3). Qwen2 adds biases to q/k/v.
+// Qwen2ForCausalLM name them (the models' config.json on the Hugging Face Hub; peft/utils/save_and_load.py get_peft_model_state_dict). Qwen2 adds biases to q/k/v.
 // Weights are nn.Linear [out, in].
 import { z } from 'zod';
 import {
@@ -193,7 +193,7 @@ function buildLlama(tf: Tf, s: LlamaSpec, src: TensorSource): DecoderModel {
   );
 }
 
-// PEFT's AdaLoRA table has llama and qwen2 but no mistral entry (REFERENCE §1.9).
+// PEFT's AdaLoRA table has llama and qwen2 but no mistral entry (peft/tuners/tuners_utils.py check_target_module_exists, peft/utils/constants.py).
 export const llama = makeLlamaFamily('llama', ['q_proj', 'v_proj']);
 export const mistral = makeLlamaFamily('mistral', null);
 export const qwen2 = makeLlamaFamily('qwen2', ['q_proj', 'v_proj']);

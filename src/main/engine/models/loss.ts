@@ -1,4 +1,4 @@
-// Causal-LM cross-entropy as transformers computes it (REFERENCE §8.5): logits at
+// Causal-LM cross-entropy as transformers computes it (transformers loss/loss_utils.py ForCausalLMLoss): logits at
 // position t predict the label at t+1, labels of -100 are ignored, and the loss
 // is the mean over the predicted tokens. Returned as a sum and a count so a
 // whole file's loss can be accumulated batch by batch.

@@ -1,5 +1,5 @@
 // Architecture specs: every bundled preset's derived parameter count against its
-// published count and REFERENCE §6.3's LoRA r=8 counts, config parsing with HF
+// published count and the LoRA r=8 counts PEFT reports for the Hub configs, config parsing with HF
 // defaults and typed errors, ChatGLM v1 vs v2/v3, and checkpoint naming.
 // Run: node --import tsx --test src/main/engine/models/models.test.ts
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { architectureFor, findArchitecture, knownModelTypes, ModelConfigError, t
 const PRESETS = join(__dirname, '../../../../resources/presets');
 const ALL_LINEAR = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
-// REFERENCE §6.1-6.3: total params, LoRA r=8 on PEFT's default targets, LoRA r=8 on all 7 linears.
+// the models' config.json and modeling files on the Hugging Face Hub: total params, LoRA r=8 on PEFT's default targets, LoRA r=8 on all 7 linears.
 const EXPECTED: Record<string, [number, number, number | null]> = {
   'llama-2-7b': [6_738_415_616, 4_194_304, 19_988_480],
   'meta-llama-3-8b': [8_030_261_248, 3_407_872, 20_971_520],

@@ -1,4 +1,4 @@
-// An AdaLoRA branch (REFERENCE §5.1–5.2): the update P·Λ·Q with P = lora_B [out, r],
+// An AdaLoRA branch (peft/tuners/adalora/layer.py; Zhang et al. 2023, arXiv:2303.10512): the update P·Λ·Q with P = lora_B [out, r],
 // Λ = lora_E [r, 1] and Q = lora_A [r, in]; y += dropout(x)·(A ⊙ E)ᵀ·Bᵀ·α/(ranknum + 1e-5),
 // where ranknum stays init_r even after triplets are pruned. It extends the LoRA
 // layer: the same transposed storage, with Λ scaling the rank axis in between.

@@ -1,6 +1,6 @@
 // Loads a PEFT AdaLoRA adapter (peft_type "ADALORA"): lora_A [k, in], lora_B [out, k]
 // and lora_E [k, 1] per module, physically truncated to the k kept triplets of
-// rank_pattern, with ranknum restored to init_r (REFERENCE §2.6, §5.2).
+// rank_pattern, with ranknum restored to init_r (peft/utils/save_and_load.py, AdaLoRA resize_state_dict_by_rank_pattern; peft/tuners/adalora/layer.py).
 import type { Tf } from '../../backend';
 import type { Linear } from '../../models/decoder/linear';
 import { transpose2d } from '../../models/decoder/load';

@@ -1,5 +1,5 @@
 // Wraps the model's linear layers chosen by `targets` with fresh, trainable LoRA
-// branches, initialised as PEFT does (REFERENCE §1.4): A ~ kaiming_uniform(a=√5),
+// branches, initialised as PEFT does (peft/tuners/lora/layer.py reset_lora_parameters): A ~ kaiming_uniform(a=√5),
 // i.e. U(−1/√in, 1/√in), and B = 0, so the adapted model starts as the base model.
 // Only A and B become variables; the base weights stay plain (frozen) tensors.
 import { closeNames, targetMatcher, TargetError, type Targets } from '../../../../shared/math/targets';

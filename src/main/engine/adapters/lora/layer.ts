@@ -1,4 +1,4 @@
-// A LoRA branch on one linear layer (REFERENCE §1.2–1.6): y += dropout(x)·Aᵀ·Bᵀ·scaling,
+// A LoRA branch on one linear layer (peft/tuners/lora/layer.py): y += dropout(x)·Aᵀ·Bᵀ·scaling,
 // with A [r, in] and B [out, r] as PEFT stores them. The runtime keeps them
 // transposed (aT [in, r], bT [r, out]) so both products are plain x·W matMuls.
 // The base weight never changes; merge and unmerge produce a new weight.
@@ -76,7 +76,7 @@ export class LoraLayer implements LinearAdapter {
   }
 }
 
-/** PEFT's scaling: alpha / r, or alpha / √r with rsLoRA (REFERENCE §1.3). */
+/** PEFT's scaling: alpha / r, or alpha / √r with rsLoRA (peft/tuners/lora/layer.py update_layer). */
 export function loraScaling(alpha: number, r: number, rslora: boolean): number {
   return rslora ? alpha / Math.sqrt(r) : alpha / r;
 }

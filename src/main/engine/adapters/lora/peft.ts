@@ -1,6 +1,6 @@
 // Loads a PEFT LoRA adapter (peft_type "LORA") onto a runtime model: lora_A.weight
 // [r, in] and lora_B.weight [out, r] per module, scaling from lora_alpha, r,
-// use_rslora and the rank/alpha patterns (REFERENCE §1.3, §2.3).
+// use_rslora and the rank/alpha patterns (peft/tuners/lora/layer.py update_layer; peft/utils/save_and_load.py get_peft_model_state_dict).
 import type { Tf } from '../../backend';
 import type { Linear } from '../../models/decoder/linear';
 import { transpose2d } from '../../models/decoder/load';

@@ -1,4 +1,4 @@
-// Writes LoRA layers as a PEFT adapter folder (REFERENCE §2): adapter_config.json
+// Writes LoRA layers as a PEFT adapter folder (peft/utils/save_and_load.py): adapter_config.json
 // with PEFT's field set (sorted, indent 2, inference_mode true) and
 // adapter_model.safetensors with keys base_model.model.<module>.lora_A.weight
 // [r, in] and lora_B.weight [out, r] in float32, metadata {"format":"pt"}.
@@ -21,7 +21,7 @@ export interface LoraAdapterMeta {
   fanInFanOut: boolean;
 }
 
-/** The v0.10-era core LoraConfig fields every PEFT version loads (REFERENCE §2.2). */
+/** The v0.10-era core LoraConfig fields every PEFT version loads (peft/tuners/lora/config.py). */
 export function loraAdapterConfig(meta: LoraAdapterMeta): Record<string, unknown> {
   return {
     alpha_pattern: {},

@@ -1,7 +1,7 @@
 // Atomic replacement of a file: write a temporary file in the same folder,
 // fsync it, rename it over the destination, fsync the folder. A crash at any
 // point leaves either the old file or the complete new one at the destination,
-// never a half-written one (DESIGN.md "Errors"); the rename is atomic only
+// never a half-written one (docs/ARCHITECTURE.md "Errors"); the rename is atomic only
 // within one file system, hence the temp file beside the destination.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';

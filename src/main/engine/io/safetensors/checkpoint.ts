@@ -1,5 +1,5 @@
 // A Hugging Face model folder's weights: model.safetensors, or shards listed by
-// model.safetensors.index.json (REFERENCE.md §7.7). Opening reads and checks
+// model.safetensors.index.json (transformers modeling_utils.py save_pretrained / huggingface_hub split_torch_state_dict_into_shards). Opening reads and checks
 // every header and the index against them, and nothing else; shard files are
 // opened on the first read from them. Pickled PyTorch weights are refused with
 // the one-line conversion, since loading them would run code from the file.

@@ -1,4 +1,4 @@
-// The safetensors dtype strings with their sizes in bits (REFERENCE.md §7.3).
+// The safetensors dtype strings with their sizes in bits (safetensors/src/tensor.rs Dtype).
 // Every one of them is accepted in a header, so a file holding, say, F8 tensors
 // next to F32 ones still opens; only reading values is limited to what decode.ts
 // can convert.

@@ -4,7 +4,7 @@
 // parsing messages; the message names the file and, where there is one, the tensor.
 
 export type SafetensorsErrorCode =
-  // The file's layout and header (REFERENCE.md §7.5).
+  // The file's layout and header (safetensors/src/tensor.rs validate).
   | 'HEADER_TOO_SMALL'
   | 'HEADER_TOO_LARGE'
   | 'INVALID_HEADER_LENGTH'

@@ -1,4 +1,4 @@
-// Header validation: one hand-made bad file per error code (REFERENCE.md §7.5),
+// Header validation: one hand-made bad file per error code (safetensors/src/tensor.rs validate),
 // each checked through readHeader (on disk) and parseHeader (in memory), and
 // the valid corner cases the format allows.
 // Run: node --import tsx --test src/main/engine/io/safetensors/header.test.ts

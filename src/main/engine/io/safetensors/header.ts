@@ -1,4 +1,4 @@
-// Reading and validating a safetensors header (REFERENCE.md §7.1-7.5) without
+// Reading and validating a safetensors header (safetensors/src/tensor.rs) without
 // touching tensor data: readHeader reads the 8-byte length and the N header
 // bytes, nothing else, so inspecting a 100 GB checkpoint costs a few kilobytes
 // of I/O. parseHeader is the same validation on bytes in memory; the fuzz test

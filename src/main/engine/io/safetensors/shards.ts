@@ -1,6 +1,6 @@
 // Splitting a model into shards and writing the index, the way huggingface_hub's
 // split_state_dict_into_shards_factory and transformers' save_pretrained do
-// (REFERENCE.md §7.7), so an exported folder looks like one save_pretrained made:
+// (transformers modeling_utils.py save_pretrained / huggingface_hub split_torch_state_dict_into_shards), so an exported folder looks like one save_pretrained made:
 // model.safetensors when it fits in one shard, else model-0000K-of-0000N.safetensors
 // plus model.safetensors.index.json.
 import { Buffer } from 'node:buffer';

@@ -1,5 +1,5 @@
 // Writing safetensors files exactly as the reference writer lays them out
-// (REFERENCE.md §7.4), so a file written here is byte-identical to what
+// (safetensors/src/tensor.rs serialize), so a file written here is byte-identical to what
 // safetensors' Python/Rust `save` makes of the same tensors:
 //   1. tensors sorted by dtype, largest alignment first, then by name (UTF-8 bytes);
 //   2. offsets assigned contiguously from 0 in that order;
@@ -32,7 +32,7 @@ export interface TensorToWrite extends TensorSpec {
 
 export type Metadata = Readonly<Record<string, string>>;
 
-/** What transformers and PEFT write, and what transformers' loader checks for (REFERENCE.md §7.6). */
+/** What transformers and PEFT write, and what transformers' loader checks for (transformers modeling_utils.py). */
 export const DEFAULT_METADATA: Metadata = Object.freeze({ format: 'pt' });
 
 const DATA_TYPE: Record<WritableDtype, { ctor: new (n: number) => WritableData; typeName: string }> = {

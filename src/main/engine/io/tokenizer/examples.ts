@@ -1,4 +1,4 @@
-// One JSON Lines data row → training ids, for every row shape DESIGN.md
+// One JSON Lines data row → training ids, for every row shape docs/ARCHITECTURE.md
 // accepts. This is what the trainer's data loader calls. Labels line up with
 // inputIds (the loss shifts them by one); IGNORE_INDEX marks a position that is
 // not learned. Every bad row is an ExampleError naming its file and line.

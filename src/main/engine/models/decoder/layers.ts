@@ -1,5 +1,5 @@
 // Norms and activations of the decoder families, as Hugging Face computes them
-// (REFERENCE §8): RMSNorm with eps inside the root, LayerNorm with the biased
+// (transformers models/llama/modeling_llama.py, models/gpt2/modeling_gpt2.py): RMSNorm with eps inside the root, LayerNorm with the biased
 // variance, SiLU, and GPT-2's tanh-approximated gelu_new.
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';

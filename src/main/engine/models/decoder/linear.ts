@@ -1,6 +1,6 @@
 // A linear layer as the runtime holds it: the weight in [in, out] layout so the
-// forward product is a plain x·W (the fast matMul path of the wasm backend, see
-// PERFORMANCE-NOTES.md), an optional bias, and the module's Hugging Face path
+// forward product is a plain x·W (the fast matMul path of the wasm backend,
+// where transposed products are slow), an optional bias, and the module's Hugging Face path
 // (`model.layers.0.self_attn.q_proj`), which is where adapters attach.
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';

@@ -1,4 +1,4 @@
-// Rotary position embeddings as Hugging Face Llama applies them (REFERENCE §8.1):
+// Rotary position embeddings as Hugging Face Llama applies them (transformers models/llama/modeling_llama.py rotate_half/apply_rotary_pos_emb):
 // inv_freq[i] = theta^(-2i/d), emb = concat(freqs, freqs), and the half-split
 // rotate_half(x) = concat(-x[d/2:], x[:d/2]) — not interleaved pairs.
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
