@@ -1,4 +1,5 @@
-// `loralab merge` on the PyTorch fixtures: the merged model's eval loss equals
+// `loralab merge` on the PyTorch fixtures: every merged weight equals the one the
+// independent PyTorch script merged (merged_weights.safetensors), the merged model's eval loss equals
 // base + adapter (LoRA, rsLoRA, AdaLoRA; Llama and GPT-2's Conv1D), float16 and
 // sharded output, unmerge, a weighted merge of two adapters, and a merge killed
 // midway that leaves nothing at the destination and succeeds when rerun.
@@ -7,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writeSafetensors, readHeader } from '../../src/main/engine/io/safetensors/index';
+import { openCheckpoint, readHeader, SafetensorsFile, writeSafetensors } from '../../src/main/engine/io/safetensors/index';
 import { writeJsonFile } from '../../src/main/engine/io/json-file';
 import { CLI, ROOT, tempDir, waitFor } from '../helpers';
 
@@ -19,6 +20,30 @@ const evalLoss = (model: string, data: string, adapter?: string) => {
   return JSON.parse(r.stdout).loss as number;
 };
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+/** Each weight PyTorch merged (float64, stored float32) against ours; the untouched rest equals the base. */
+function assertMergedWeightsMatchPyTorch(out: string, golden: string): void {
+  const expected = SafetensorsFile.open(golden);
+  const merged = openCheckpoint(out);
+  try {
+    assert.ok(expected.header.tensors.size > 0);
+    for (const name of expected.header.tensors.keys()) {
+      const want = expected.readFloat32(name);
+      const got = merged.readFloat32(name);
+      assert.equal(got.length, want.length, name);
+      let worst = 0;
+      let scale = 0;
+      for (let i = 0; i < want.length; i++) {
+        worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+        scale = Math.max(scale, Math.abs(want[i]!));
+      }
+      assert.ok(worst <= 1e-6 * Math.max(1, scale), `${name}: max |merged − PyTorch| = ${worst}`);
+    }
+  } finally {
+    expected.close();
+    merged.close();
+  }
+}
 
 const cases = [
   { adapter: 'tiny-llama-qv', model: 'tiny-llama' },
@@ -43,6 +68,7 @@ for (const c of cases) {
     const expected = JSON.parse(readFileSync(join(adapter, 'expected.json'), 'utf8')).merged_eval_loss;
     assert.ok(rel(merged, expected) < 1e-5, `merged ${merged} vs PyTorch ${expected}`);
     for (const f of ['config.json']) assert.ok(existsSync(join(out, f)));
+    assertMergedWeightsMatchPyTorch(out, join(adapter, 'merged_weights.safetensors'));
   });
 }
 
