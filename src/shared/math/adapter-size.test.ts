@@ -7,7 +7,7 @@ import { adapterEntries, adapterSize, baseParamCount, inOutOf, type BaseTensor }
 import { safetensorsHeaderJson, safetensorsSize } from './safetensors-size';
 import { TargetError } from './targets';
 
-/** ChatGLM-6B (v1) as its checkpoint names it; lm_head tied, so not stored (§6.1). */
+/** ChatGLM-6B (v1) as its checkpoint names it; lm_head tied, so not stored (THUDM/chatglm-6b config.json and modeling_chatglm.py). */
 function chatglm6b(withLmHead = false): BaseTensor[] {
   const h = 4096;
   const t: BaseTensor[] = [{ name: 'transformer.word_embeddings.weight', shape: [130528, h], kind: 'embedding' }];
@@ -29,7 +29,7 @@ function chatglm6b(withLmHead = false): BaseTensor[] {
 }
 const TIED = [['transformer.word_embeddings.weight', 'lm_head.weight']] as const;
 
-test('ChatGLM-6B, LoRA r=8 on query_key_value: the printout and the adapter file sizes (§6.1)', () => {
+test('ChatGLM-6B, LoRA r=8 on query_key_value: the printout and the adapter file sizes (THUDM/chatglm-6b config.json and modeling_chatglm.py)', () => {
   const s = adapterSize({ tensors: chatglm6b(), method: 'lora', r: 8, alpha: 16, targets: ['query_key_value'], tied: TIED });
   assert.equal(s.baseParams, 6_173_286_400);
   assert.equal(s.trainableParams, 3_670_016);
@@ -53,7 +53,7 @@ test('the adapter header is the one PEFT writes: metadata first, keys sorted, 8-
   const s = adapterSize({ tensors: chatglm6b(), method: 'lora', r: 8, alpha: 16, targets: ['query_key_value'] });
   const entries = adapterEntries('lora', s.modules, 8, 'F32');
   const json = safetensorsHeaderJson(entries);
-  assert.equal(json.length, 8295); // §6.1: 8,295 bytes, padded to 8,296
+  assert.equal(json.length, 8295); // 8,295 bytes, padded to 8,296
   assert.ok(json.startsWith('{"__metadata__":{"format":"pt"},"base_model.model.transformer.layers.0.attention.query_key_value.lora_A.weight":{"dtype":"F32","shape":[8,4096],"data_offsets":[0,131072]}'));
   // Byte order, not layer order: layers.10 sorts before layers.2.
   assert.ok(json.indexOf('layers.10.') < json.indexOf('layers.2.'));
@@ -88,7 +88,7 @@ test('AdaLoRA adds lora_E [r,1] per module and reports init_r and target_r count
     { ...s.adalora, fileFloat32AtTarget: undefined },
     { initR: 12, targetR: 8, initParams: 28 * 12 * 16385, targetParams: 28 * 8 * 16385, fileFloat32AtTarget: undefined },
   );
-  assert.equal(s.scaling, 8 / 12); // lora_alpha / ranknum (§5.2)
+  assert.equal(s.scaling, 8 / 12); // lora_alpha / ranknum (peft/tuners/adalora/layer.py)
   const keys = adapterEntries('adalora', s.modules.slice(0, 1), 12, 'F32');
   assert.deepEqual(
     keys.map((k) => [k.name.replace('base_model.model.transformer.layers.0.attention.query_key_value.', ''), k.shape]),

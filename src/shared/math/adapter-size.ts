@@ -147,7 +147,7 @@ export function adapterSize(input: AdapterSizeInput): AdapterSize {
     },
   };
   if (method === 'adalora') {
-    // The saved adapter is truncated to the kept triplets (§2.6); at the end the budget is
+    // The saved adapter is truncated to the kept triplets (peft/utils/save_and_load.py, AdaLoRA rank_pattern); at the end the budget is
     // target_r per matrix on average, so a uniform target_r is the estimate we can give.
     result.adalora = {
       initR: r,
@@ -160,7 +160,7 @@ export function adapterSize(input: AdapterSizeInput): AdapterSize {
   return result;
 }
 
-/** The tensors PEFT saves for these modules, with their keys as in adapter_model.safetensors (§2.3, §2.6). */
+/** The tensors PEFT saves for these modules, with their keys as in adapter_model.safetensors (peft/utils/save_and_load.py get_peft_model_state_dict). */
 export function adapterEntries(method: AdapterMethod, modules: readonly Omit<AdapterModule, 'rank' | 'params'>[], r: number, dtype: StDtype): StEntry[] {
   const entries: StEntry[] = [];
   for (const m of modules) {

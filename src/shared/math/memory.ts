@@ -9,8 +9,8 @@
 //               4 + 8/64 + 32/(64·256) ≈ 4.127 bits/param (Dettmers et al. 2023, QLoRA, arXiv:2305.14314, §3: blocks of 64,
 //               absmax quantized to 8 bits in blocks of 256); everything else
 //               (embeddings, lm_head, norms, biases) in fp32, as PEFT's
-//               prepare_model_for_kbit_training casts it (§4.8).
-//   adapter     LoRA/QLoRA/AdaLoRA: the adapter in fp32 (PEFT upcasts it, §1.11).
+//               prepare_model_for_kbit_training casts it (QLoRA paper §4; transformers' bitsandbytes integration keeps lm_head in full precision).
+//   adapter     LoRA/QLoRA/AdaLoRA: the adapter in fp32 (PEFT upcasts it, peft/tuners/tuners_utils.py).
 //   gradients   fp32, trainable parameters only.
 //   optimizer   AdamW: two fp32 moments per trainable parameter.
 //   activations Korthikanti et al. 2022 ("Reducing Activation Recomputation in Large
@@ -20,7 +20,7 @@
 //               it is s·b·(18h + 4I), and a gated MLP (SwiGLU: gate, up, activation,
 //               product) stores s·b·(18h + 8I). Models without dropout store somewhat less,
 //               so this leans high.
-//   logits      b·s·V·(2 + 4): 16-bit logits plus the float32 copy the loss makes (§8.5).
+//   logits      b·s·V·(2 + 4): 16-bit logits plus the float32 copy the loss makes (transformers' ForCausalLMLoss upcasts).
 
 export type TrainingMethod = 'lora' | 'qlora' | 'adalora' | 'full';
 

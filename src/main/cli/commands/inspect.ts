@@ -329,7 +329,7 @@ function resolveTargets(targets: Targets | 'all-linear' | null, method: AdapterM
   return defaults;
 }
 
-/** QLoRA stores the blocks' Linear/Conv1D weights in 4 bits; embeddings, the output head and norms stay wide (§4.8). */
+/** QLoRA stores the blocks' Linear/Conv1D weights in 4 bits; embeddings, the output head and norms stay wide (QLoRA paper §4; transformers' bitsandbytes integration keeps lm_head in full precision). */
 function quantizedCount(loaded: Loaded, size: AdapterSize): number {
   const heads = new Set(loaded.arch?.outputHeads ?? ['lm_head.weight']);
   const q = loaded.tensors

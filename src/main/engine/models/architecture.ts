@@ -44,7 +44,7 @@ export interface Architecture<S extends ModelSpec = ModelSpec> {
   readonly modelTypes: readonly string[];
   /** PEFT's TRANSFORMERS_MODELS_TO_{LORA,ADALORA}_TARGET_MODULES_MAPPING (peft/tuners/tuners_utils.py check_target_module_exists, peft/utils/constants.py); null = no entry. */
   readonly defaultTargets: { lora: string[]; adalora: string[] | null };
-  /** Checkpoint names of the output projection (lm_head): never 4-bit in QLoRA (§4.8). */
+  /** Checkpoint names of the output projection (lm_head): never 4-bit in QLoRA (QLoRA paper §4; transformers' bitsandbytes integration keeps lm_head in full precision). */
   readonly outputHeads: readonly string[];
   /** Validates the fields this architecture needs and applies Hugging Face's defaults. */
   parseConfig(json: unknown, source: string): S;

@@ -82,7 +82,7 @@ function parseV1(json: unknown, source: string): ChatGlmSpec {
     gatedMlp: false,
     vocab: c.vocab_size,
     maxPositions: c.max_sequence_length ?? 2048,
-    // The config has no tie key, so PretrainedConfig's default (true) ties lm_head (§6.1).
+    // The config has no tie key, so PretrainedConfig's default (true) ties lm_head (THUDM/chatglm-6b config.json and modeling_chatglm.py).
     tieWordEmbeddings: c.tie_word_embeddings ?? true,
     normEps: c.layernorm_epsilon ?? 1e-5,
     positionEncoding2d: c.position_encoding_2d ?? true,
@@ -136,7 +136,7 @@ function v1Shapes(s: ChatGlmSpec): TensorShape[] {
   for (let l = 0; l < s.layers; l++) {
     const p = `transformer.layers.${l}`;
     ln(`${p}.input_layernorm`);
-    // A persistent buffer in modeling_chatglm.py; conversion scripts skip it (§6.1).
+    // A persistent buffer in modeling_chatglm.py; conversion scripts skip it (THUDM/chatglm-6b config.json and modeling_chatglm.py).
     out.push({ name: `${p}.attention.rotary_emb.inv_freq`, shape: [rotary / 2], kind: 'buffer' });
     linear(`${p}.attention.query_key_value`, 3 * h, h);
     linear(`${p}.attention.dense`, h, h);
@@ -187,7 +187,7 @@ function kindOf(name: string, shape: readonly number[]) {
 export const chatglm: Architecture<ChatGlmSpec> = {
   name: 'chatglm',
   modelTypes: ['chatglm'],
-  // PEFT's LoRA table maps chatglm to query_key_value; its AdaLoRA table has no chatglm (§1.9).
+  // PEFT's LoRA table maps chatglm to query_key_value; its AdaLoRA table has no chatglm (peft/utils/constants.py).
   defaultTargets: { lora: ['query_key_value'], adalora: null },
   outputHeads: ['lm_head.weight', 'transformer.output_layer.weight'],
 
