@@ -23,15 +23,63 @@ export const runSummarySchema = z.object({
   /** Last training step with a recorded loss, and that loss. */
   lastStep: z.number().int().nullable(),
   lastLoss: z.number().nullable(),
+  /** The config's `model` (a model folder). */
+  baseModel: z.string(),
+  /** LoRA/QLoRA r, AdaLoRA init_r; null for full fine-tuning. */
+  rank: z.number().int().positive().nullable(),
+  /** The lowest eval_loss recorded, or null before the first evaluation. */
+  bestEvalLoss: z.number().nullable(),
+  /** endedAt − startedAt, or now − startedAt while it runs; null before it starts. */
+  durationMs: z.number().min(0).nullable(),
+  /** Bytes of the run's adapter (or full model) folder, once written. */
+  adapterBytes: z.number().int().min(0).nullable(),
+  tags: z.array(z.string()),
+  /** Parameters in the saved adapter (or the full model), from its safetensors headers. */
+  trainableParams: z.number().int().min(0).nullable(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const checkpointInfoSchema = z.object({
+  step: z.number().int().min(0),
+  path: z.string(),
+  bytes: z.number().int().min(0).nullable(),
+  createdAt: z.number(),
+});
+export type CheckpointInfo = z.infer<typeof checkpointInfoSchema>;
+
+export const artifactInfoSchema = z.object({
+  id: z.number().int().positive(),
+  /** 'adapter' | 'model' | 'merged-model' | 'unmerged-model' | … */
+  kind: z.string(),
+  path: z.string(),
+  /** Kind-specific (a merged model's meta carries its verification result). */
+  meta: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+});
+export type ArtifactInfo = z.infer<typeof artifactInfoSchema>;
 
 export const runDetailSchema = runSummarySchema.extend({
   /** The validated run config, as stored (JSON). */
   config: z.record(z.string(), z.unknown()),
-  tags: z.array(z.string()),
+  checkpoints: z.array(checkpointInfoSchema),
+  artifacts: z.array(artifactInfoSchema),
+  /** Runs started from this one (init_from), oldest first. */
+  children: z.array(runIdSchema),
+  /** The chain of runs this one continues, nearest first. */
+  lineage: z.array(runIdSchema),
+  /** The engine process recorded for the run, and whether it is alive now. */
+  pid: z.number().int().nullable(),
+  engineAlive: z.boolean(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
+
+/** AdaLoRA: the rank one adapted matrix kept at one masking step. */
+export const rankPointSchema = z.object({
+  step: z.number().int().min(0),
+  module: z.string(),
+  rank: z.number().int().min(0),
+});
+export type RankPoint = z.infer<typeof rankPointSchema>;
 
 export const metricPointSchema = z.object({
   step: z.number().int().min(0),
