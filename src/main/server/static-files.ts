@@ -1,5 +1,6 @@
 // Serves the built renderer (dist/renderer) to the browser. Only files inside
 // that folder; anything else is 404. The CSP header matches the page's meta tag.
+// A malformed percent-escape throws URIError here; ui-server answers it with 400.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -45,7 +46,10 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
   });
-  createReadStream(file).pipe(res);
+  // A file removed or unreadable after the stat ends this response, not the process.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function notFound(res: ServerResponse): void {

@@ -13,10 +13,16 @@ export function bindSocket(socket: WebSocket, router: Router, hub: EventHub): vo
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event, payload }));
   });
   socket.on('close', unsubscribe);
-  socket.on('message', async (data) => {
+  socket.on('message', (data) => {
+    // A rejected promise here would be an unhandled rejection, which ends the process.
+    handle(data.toString()).catch((err: unknown) =>
+      reply(null, fail('INTERNAL', `frame: ${err instanceof Error ? err.message : String(err)}`)),
+    );
+  });
+  async function handle(text: string): Promise<void> {
     let raw: unknown;
     try {
-      raw = JSON.parse(data.toString());
+      raw = JSON.parse(text);
     } catch {
       return reply(null, fail('VALIDATION', 'frame: not valid JSON', { issues: [{ path: 'frame', message: 'not valid JSON' }] }));
     }
@@ -26,5 +32,5 @@ export function bindSocket(socket: WebSocket, router: Router, hub: EventHub): vo
       return reply(typeof id === 'number' ? id : null, validationFailure('frame', frame.error));
     }
     reply(frame.data.id, await router.dispatch(frame.data.channel, frame.data.payload));
-  });
+  }
 }
