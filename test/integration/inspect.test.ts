@@ -184,7 +184,7 @@ test('errors name the file and what was expected, with no stack trace', () => {
   writeFileSync(join(empty, 'config.json'), JSON.stringify(presetConfig('llama-2-7b')));
   writeFileSync(join(empty, 'pytorch_model.bin'), '');
   r = loralab(['inspect', empty]);
-  assert.match(r.stderr, /pickled PyTorch \.bin weights, which LoRA Lab refuses/);
+  assert.match(r.stderr, /holds PyTorch pickle weights \(pytorch_model\.bin\) and no model\.safetensors\. LoRA Lab refuses pickled checkpoints/);
 
   r = loralab(['inspect', checkpoint.dir, '--targets', 'qkv']);
   assert.equal(r.status, 1);
@@ -194,6 +194,24 @@ test('errors name the file and what was expected, with no stack trace', () => {
   assert.match(r.stderr, /"no-such-preset" is neither a model folder nor a preset \(presets: chatglm-6b, .*gpt2/);
   r = loralab(['inspect', 'gpt2', '--rank', 'x']);
   assert.match(r.stderr, /--rank must be a positive integer, got "x"/);
+});
+
+test('a folder with both model.safetensors and an index: inspect counts what loading reads', () => {
+  // transformers (and openCheckpoint) take model.safetensors when both exist; inspect must not
+  // count the shards of a stale index instead.
+  const dir = tempDir('loralab-inspect-both-');
+  const fixture = join(ROOT, 'test/fixtures/models/tiny-llama');
+  writeFileSync(join(dir, 'config.json'), readFileSync(join(fixture, 'config.json')));
+  writeFileSync(join(dir, 'model.safetensors'), readFileSync(join(fixture, 'model.safetensors')));
+  writeSparseSafetensors(join(dir, 'model-00001-of-00001.safetensors'), [{ name: 'model.embed_tokens.weight', shape: [128, 64] }], 'F32');
+  writeFileSync(
+    join(dir, 'model.safetensors.index.json'),
+    JSON.stringify({ metadata: {}, weight_map: { 'model.embed_tokens.weight': 'model-00001-of-00001.safetensors' } }),
+  );
+  const viaInspect = JSON.parse(loralab(['inspect', dir, '--json']).stdout);
+  const viaFixture = JSON.parse(loralab(['inspect', fixture, '--json']).stdout);
+  assert.equal(viaInspect.totalParams, viaFixture.totalParams);
+  assert.ok(viaInspect.totalParams > 128 * 64);
 });
 
 test('the readable report collapses repeated layers and shows bytes and formulas', () => {

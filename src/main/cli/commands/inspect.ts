@@ -11,14 +11,13 @@
 // string rule: full match) or all-linear (every Linear/Conv1D but the output head).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
 import { adaloraSchema } from '../../../shared/config/adalora';
 import { loraSchema } from '../../../shared/config/lora';
 import { dataSchema, trainSchema } from '../../../shared/config/train';
 import { adapterSize, numel, type AdapterMethod, type AdapterSize, type BaseTensor } from '../../../shared/math/adapter-size';
 import { trainingMemory, type MemoryEstimate, type ModelDims } from '../../../shared/math/memory';
 import type { Targets } from '../../../shared/math/targets';
-import { readHeader } from '../../engine/io/safetensors/index';
+import { openCheckpoint } from '../../engine/io/safetensors/index';
 import {
   architectureFor,
   findArchitecture,
@@ -196,8 +195,6 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-const indexSchema = z.object({ weight_map: z.record(z.string(), z.string()) });
-
 function loadModelDir(dir: string): Loaded {
   const configPath = join(dir, 'config.json');
   const config = readJson(configPath, 'a Hugging Face model folder has a config.json');
@@ -207,16 +204,12 @@ function loadModelDir(dir: string): Loaded {
   const spec = arch?.parseConfig(config, configPath);
   const kindOf = arch?.kindOf ?? genericKindOf;
 
-  const files = checkpointFiles(dir);
-  const tensors: BaseTensor[] = [];
-  const seen = new Set<string>();
-  for (const file of files) {
-    for (const t of readHeader(join(dir, file)).tensors.values()) {
-      if (seen.has(t.name)) throw new Error(`${join(dir, file)}: tensor "${t.name}" is also in another shard`);
-      seen.add(t.name);
-      tensors.push({ name: t.name, shape: t.shape, kind: kindOf(t.name, t.shape) });
-    }
-  }
+  // The same rule as loading (openCheckpoint: model.safetensors wins over an index, as in
+  // transformers), reading headers only; no tensor data is touched.
+  const checkpoint = openCheckpoint(dir);
+  checkpoint.close();
+  const files = checkpoint.files.map((file) => basename(file));
+  const tensors: BaseTensor[] = [...checkpoint.tensors.values()].map((t) => ({ name: t.name, shape: t.shape, kind: kindOf(t.name, t.shape) }));
   return {
     kind: 'model-dir',
     tensors,
@@ -226,28 +219,6 @@ function loadModelDir(dir: string): Loaded {
     files,
     dims: spec ? dimsOf(spec) : genericDims(config),
   };
-}
-
-/** The safetensors files of a model folder: the shards its index names, or model.safetensors. */
-function checkpointFiles(dir: string): string[] {
-  const indexPath = join(dir, 'model.safetensors.index.json');
-  if (existsSync(indexPath)) {
-    const parsed = indexSchema.safeParse(readJson(indexPath, ''));
-    if (!parsed.success) throw new ModelConfigError(`${indexPath}: expected {"weight_map": {"<tensor>": "<shard file>", …}}`);
-    const shards = [...new Set(Object.values(parsed.data.weight_map))];
-    const bad = shards.find((s) => s !== basename(s) || s === '..' || s === '.');
-    if (bad !== undefined) throw new ModelConfigError(`${indexPath}: shard "${bad}" is not a file name inside the model folder`);
-    const missing = shards.find((s) => !existsSync(join(dir, s)));
-    if (missing !== undefined) throw new ModelConfigError(`${indexPath}: names shard "${missing}", which is not in ${dir}`);
-    return shards;
-  }
-  if (existsSync(join(dir, 'model.safetensors'))) return ['model.safetensors'];
-  if (existsSync(join(dir, 'pytorch_model.bin')) || existsSync(join(dir, 'pytorch_model.bin.index.json'))) {
-    throw new ModelConfigError(
-      `${dir}: has only pickled PyTorch .bin weights, which LoRA Lab refuses (loading them would run code); convert them to safetensors`,
-    );
-  }
-  throw new ModelConfigError(`${dir}: no model.safetensors or model.safetensors.index.json`);
 }
 
 function loadPreset(id: string): Loaded {
