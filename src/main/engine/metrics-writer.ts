@@ -1,11 +1,11 @@
 // Buffers metric points and writes them to the registry in batches, at most
 // `intervalMs` apart, so a fast training loop does not pay one SQLite
 // transaction per point while the UI still sees every point within a second.
-import type { MetricPoint } from '../../shared/ipc/schemas';
+import type { RecordedMetricPoint } from '../../shared/ipc/schemas';
 import type { MetricsRepo } from '../registry/index';
 
 export class MetricsWriter {
-  private buffer: MetricPoint[] = [];
+  private buffer: RecordedMetricPoint[] = [];
   private lastFlush = Date.now();
 
   constructor(
@@ -14,7 +14,7 @@ export class MetricsWriter {
     private readonly intervalMs = 200,
   ) {}
 
-  add(point: MetricPoint): void {
+  add(point: RecordedMetricPoint): void {
     this.buffer.push(point);
     if (Date.now() - this.lastFlush >= this.intervalMs) this.flush();
   }

@@ -1,7 +1,7 @@
 // The registry's public API: what engines, services and the CLI may use.
 // Implementation lives beside it (db.ts, migrations/, repos/); only index.ts and
 // this file are imported from outside the folder.
-import type { MetricPoint, RunStatus } from '../../shared/ipc/schemas';
+import type { RecordedMetricPoint, RunStatus } from '../../shared/ipc/schemas';
 import type { Method } from '../../shared/config/run-config';
 
 export interface RunRow {
@@ -28,7 +28,7 @@ export interface NewRun {
 }
 
 /** A metric row with its insertion id, for tailing the table. */
-export interface MetricRow extends MetricPoint {
+export interface MetricRow extends RecordedMetricPoint {
   id: number;
   runId: number;
 }
@@ -49,9 +49,9 @@ export interface RunsRepo {
 
 export interface MetricsRepo {
   /** Appends points in one transaction; a repeated (run, name, step) replaces the old value. */
-  append(runId: number, points: readonly MetricPoint[]): void;
+  append(runId: number, points: readonly RecordedMetricPoint[]): void;
   /** Points of one run ordered by step then name, optionally only those after a step. */
-  forRun(runId: number, options?: { afterStep?: number; names?: readonly string[] }): MetricPoint[];
+  forRun(runId: number, options?: { afterStep?: number; names?: readonly string[] }): RecordedMetricPoint[];
   /** Rows inserted after `afterId` (any run), oldest first, at most `limit`. */
   tail(afterId: number, limit?: number): MetricRow[];
   /** The largest metric row id so far (0 when empty). */

@@ -11,6 +11,7 @@ import { reconcileOrphans, Supervisor } from './supervisor';
 import { readRunConfigFile } from './config-file';
 import { openRegistry, defaultRegistryPath, type Registry } from '../registry/index';
 import { selectBackend, doctorReport } from '../engine/backend';
+import { toContractPoint } from '../../shared/ipc/schemas';
 
 export interface ServicesOptions {
   registryPath?: string;
@@ -44,7 +45,7 @@ export function createServices(options: ServicesOptions = {}): Services {
     'runs.get': ({ runId }) => runs.get(runId),
     'runs.metrics': ({ runId, afterStep }) => {
       runs.get(runId); // NOT_FOUND for an unknown run rather than an empty curve
-      return registry.metrics.forRun(runId, afterStep === undefined ? {} : { afterStep });
+      return registry.metrics.forRun(runId, afterStep === undefined ? {} : { afterStep }).map(toContractPoint);
     },
     'runs.start': ({ config }) => runs.start(config, baseDir),
     'runs.stop': ({ runId }) => runs.stop(runId),

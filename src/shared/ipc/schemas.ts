@@ -81,13 +81,35 @@ export const rankPointSchema = z.object({
 });
 export type RankPoint = z.infer<typeof rankPointSchema>;
 
+/**
+ * A metric value on the contract: a finite number, or the string 'Infinity' /
+ * '-Infinity'. The registry stores ±Infinity exactly (an overflowing grad_norm is
+ * a fact worth keeping), but JSON has no infinities (JSON.stringify writes null,
+ * losing the sign) and z.number() refuses them; the strings survive both
+ * bindings. NaN is never stored. Charts turn a value back with metricNumber().
+ */
+export const metricValueSchema = z.union([z.number(), z.enum(['Infinity', '-Infinity'])]);
+export type MetricValue = z.infer<typeof metricValueSchema>;
+
+export const toMetricValue = (v: number): MetricValue => (Number.isFinite(v) ? v : v > 0 ? 'Infinity' : '-Infinity');
+export const metricNumber = (v: MetricValue): number => (typeof v === 'number' ? v : Number(v));
+
 export const metricPointSchema = z.object({
   step: z.number().int().min(0),
   name: z.string(),
-  value: z.number(),
+  value: metricValueSchema,
   wallTime: z.number(),
 });
 export type MetricPoint = z.infer<typeof metricPointSchema>;
+/** A point as the engine writes it and the registry stores it: ±Infinity as numbers. */
+export type RecordedMetricPoint = Omit<MetricPoint, 'value'> & { value: number };
+/** The contract's form of a recorded point. */
+export const toContractPoint = ({ step, name, value, wallTime }: RecordedMetricPoint): MetricPoint => ({
+  step,
+  name,
+  value: toMetricValue(value),
+  wallTime,
+});
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export const backendNameSchema = z.enum(BACKENDS);

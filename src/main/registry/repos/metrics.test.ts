@@ -2,7 +2,7 @@
 // Run: node --import tsx --test src/main/registry/repos/metrics.test.ts
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MetricPoint } from '../../../shared/ipc/schemas';
+import type { RecordedMetricPoint } from '../../../shared/ipc/schemas';
 import { RegistryError, openRegistry, type Registry } from '../index';
 import { tempRegistryPath } from '../testdata/temp';
 
@@ -12,7 +12,7 @@ function withRun(): { reg: Registry; runId: number } {
   return { reg, runId: reg.runs.create({ name: 'm', method: 'lora', config: {} }).id };
 }
 
-const pt = (step: number, name: string, value: number): MetricPoint => ({ step, name, value, wallTime: 1_700_000_000_000 + step });
+const pt = (step: number, name: string, value: number): RecordedMetricPoint => ({ step, name, value, wallTime: 1_700_000_000_000 + step });
 
 test('append then forRun: ordered by step then name', () => {
   const { reg, runId } = withRun();

@@ -5,7 +5,7 @@
 // would silently store it as NULL, losing the fact that it was NaN); +Infinity
 // and -Infinity are stored as they are, since SQLite REAL keeps them exactly.
 import type Database from 'better-sqlite3';
-import type { MetricPoint } from '../../../shared/ipc/schemas';
+import type { RecordedMetricPoint } from '../../../shared/ipc/schemas';
 import type { MetricRow, MetricsRepo } from '../api';
 import { RegistryError } from '../errors';
 import { isForeignKeyError } from './sql-errors';
@@ -21,9 +21,9 @@ interface Row {
   wall_time: number;
 }
 
-const toPoint = (r: Row): MetricPoint => ({ step: r.step, name: r.name, value: r.value, wallTime: r.wall_time });
+const toPoint = (r: Row): RecordedMetricPoint => ({ step: r.step, name: r.name, value: r.value, wallTime: r.wall_time });
 
-function checkPoint(runId: number, p: MetricPoint, index: number): void {
+function checkPoint(runId: number, p: RecordedMetricPoint, index: number): void {
   const where = `metric #${index} (${JSON.stringify(p?.name)} at step ${String(p?.step)}) of run ${runId}`;
   const bad = (what: string): never => {
     throw new RegistryError('REGISTRY_INVALID_INPUT', `${where}: ${what}`);
@@ -55,7 +55,7 @@ export function createMetricsRepo(db: Database.Database): MetricsRepo {
     `UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM metrics)
      WHERE name = 'metrics' AND seq < (SELECT max(id) FROM metrics)`,
   );
-  const appendAll = db.transaction((runId: number, points: readonly MetricPoint[]) => {
+  const appendAll = db.transaction((runId: number, points: readonly RecordedMetricPoint[]) => {
     for (const p of points) {
       upsert.run({ runId, step: p.step, name: p.name, value: p.value, wallTime: p.wallTime });
     }

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricPoint } from '../../../shared/ipc/schemas';
+import type { SeriesPoint } from './metrics-merge';
 import { EMPTY_SERIES, mergeMetricPoints, mergeSeries } from './metrics-merge';
 
-const pt = (name: string, step: number, value = step, wallTime = step): MetricPoint => ({ name, step, value, wallTime });
+const pt = (name: string, step: number, value: MetricPoint['value'] = step, wallTime = step): MetricPoint => ({ name, step, value, wallTime });
 const steps = (points: readonly MetricPoint[] | undefined) => points?.map((p) => p.step);
+
+test('contract values become numbers: "Infinity" is +Infinity in the series', () => {
+  const s = mergeMetricPoints(EMPTY_SERIES, [pt('grad_norm', 1, 2), pt('grad_norm', 2, 'Infinity'), pt('grad_norm', 3, '-Infinity')]);
+  assert.deepEqual(s.get('grad_norm')!.map((p) => p.value), [2, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+});
 
 test('points are grouped by name and ordered by step', () => {
   const s = mergeMetricPoints(EMPTY_SERIES, [pt('loss', 2), pt('eval_loss', 2), pt('loss', 1), pt('loss', 3)]);
@@ -46,8 +52,8 @@ test('merging is order-independent for equal points', () => {
 });
 
 test('inputs are not mutated, and nothing new returns the same series', () => {
-  const existing = [pt('loss', 1), pt('loss', 2)];
-  const merged = mergeSeries(existing, [pt('loss', 0)]);
+  const existing: SeriesPoint[] = [{ name: 'loss', step: 1, value: 1, wallTime: 1 }, { name: 'loss', step: 2, value: 2, wallTime: 2 }];
+  const merged = mergeSeries(existing, [{ name: 'loss', step: 0, value: 0, wallTime: 0 }]);
   assert.deepEqual(steps(existing), [1, 2]);
   assert.deepEqual(steps(merged), [0, 1, 2]);
   const s = mergeMetricPoints(EMPTY_SERIES, [pt('loss', 1)]);

@@ -2,17 +2,23 @@
 // with runs.metrics and the points pushed by onMetrics (some before, some after that
 // read). Merging by (name, step), later points replacing earlier ones, makes the result
 // independent of how the two interleave, so nothing is lost or doubled on reload.
-import type { MetricPoint } from '../../../shared/ipc/schemas';
+// Contract values ('Infinity' / '-Infinity' for non-finite ones) become numbers
+// here, once, so charts see ±Infinity and break the line there.
+import { metricNumber, type MetricPoint, type RecordedMetricPoint } from '../../../shared/ipc/schemas';
+
+/** A point of a series: the value as a number (±Infinity where the metric overflowed). */
+export type SeriesPoint = RecordedMetricPoint;
 
 /** Points per metric name, each list strictly ascending by step. */
-export type MetricSeries = ReadonlyMap<string, readonly MetricPoint[]>;
+export type MetricSeries = ReadonlyMap<string, readonly SeriesPoint[]>;
 
 export const EMPTY_SERIES: MetricSeries = new Map();
 
 export function mergeMetricPoints(series: MetricSeries, incoming: readonly MetricPoint[]): MetricSeries {
   if (incoming.length === 0) return series;
-  const byName = new Map<string, MetricPoint[]>();
-  for (const p of incoming) {
+  const byName = new Map<string, SeriesPoint[]>();
+  for (const c of incoming) {
+    const p: SeriesPoint = { ...c, value: metricNumber(c.value) };
     const list = byName.get(p.name);
     if (list) list.push(p);
     else byName.set(p.name, [p]);
@@ -23,23 +29,23 @@ export function mergeMetricPoints(series: MetricSeries, incoming: readonly Metri
 }
 
 /** Merges `incoming` (any order, may repeat steps) into a strictly ascending series. */
-export function mergeSeries(existing: readonly MetricPoint[], incoming: readonly MetricPoint[]): MetricPoint[] {
+export function mergeSeries(existing: readonly SeriesPoint[], incoming: readonly SeriesPoint[]): SeriesPoint[] {
   const fresh = ascendingUnique(incoming);
   const last = existing[existing.length - 1];
   const first = fresh[0];
   // The common live case: new steps after the last one, appended without a sort.
   if (!last || (first && first.step > last.step)) return existing.concat(fresh);
-  const byStep = new Map<number, MetricPoint>();
+  const byStep = new Map<number, SeriesPoint>();
   for (const p of existing) byStep.set(p.step, p);
   for (const p of fresh) byStep.set(p.step, p);
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-function ascendingUnique(points: readonly MetricPoint[]): MetricPoint[] {
+function ascendingUnique(points: readonly SeriesPoint[]): SeriesPoint[] {
   let ascending = true;
   for (let i = 1; i < points.length && ascending; i++) ascending = points[i]!.step > points[i - 1]!.step;
   if (ascending) return points.slice();
-  const byStep = new Map<number, MetricPoint>();
+  const byStep = new Map<number, SeriesPoint>();
   for (const p of points) byStep.set(p.step, p);
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
