@@ -204,7 +204,9 @@ export class DecoderModel {
     }
     for (const lin of this.linears()) {
       if (lin === w.lmHead && w.tiedHead) continue;
-      slot(`${lin.tensor}.weight`, () => lin.w, (t) => (lin.w = t as Tensor2D), lin.checkpointLayout === 'out-in');
+      // An NF4 weight (QLoRA) is frozen packed codes, not a tensor to train or save.
+      if (!lin.w) continue;
+      slot(`${lin.tensor}.weight`, () => lin.w!, (t) => (lin.w = t as Tensor2D), lin.checkpointLayout === 'out-in');
       if (lin.b) slot(`${lin.tensor}.bias`, () => lin.b!, (t) => (lin.b = t as NormWeights['weight']));
     }
     return out;
@@ -236,7 +238,7 @@ export class DecoderModel {
     const count = (t: Tensor | null) => t?.size ?? 0;
     let n = count(w.embed) + count(w.positions) + count(w.finalNorm.weight) + count(w.finalNorm.bias);
     for (const l of w.layers) n += count(l.attnNorm.weight) + count(l.attnNorm.bias) + count(l.mlpNorm.weight) + count(l.mlpNorm.bias);
-    for (const lin of this.linears()) if (lin !== w.lmHead || !w.tiedHead) n += lin.w.size + count(lin.b);
+    for (const lin of this.linears()) if (lin !== w.lmHead || !w.tiedHead) n += lin.inFeatures * lin.outFeatures + count(lin.b);
     return n;
   }
 }

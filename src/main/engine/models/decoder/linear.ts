@@ -1,9 +1,13 @@
 // A linear layer as the runtime holds it: the weight in [in, out] layout so the
 // forward product is a plain x·W (the fast matMul path of the wasm backend,
 // where transposed products are slow), an optional bias, and the module's Hugging Face path
-// (`model.layers.0.self_attn.q_proj`), which is where adapters attach.
+// (`model.layers.0.self_attn.q_proj`), which is where adapters attach. A frozen
+// weight may instead be held quantized (QLoRA's NF4, see quant/nf4-weight.ts): then
+// `w` is null and the product dequantizes it on the fly, forward and backward.
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
+import { matMulNf4 } from '../../quant/nf4-matmul';
+import type { Nf4Weight } from '../../quant/nf4-weight';
 import { matMulFast } from './matmul';
 
 /** Something added to a linear layer's output (a LoRA branch, …), given the layer input. */
@@ -15,8 +19,10 @@ export interface LinearAdapter {
 export interface Linear {
   /** Module path as Hugging Face names it in memory (PEFT keys are built from it). */
   name: string;
-  /** [in, out]. */
-  w: Tensor2D;
+  /** [in, out]; null while the weight is held quantized. */
+  w: Tensor2D | null;
+  /** The frozen weight as packed NF4 codes (QLoRA), or null for a float32 `w`. */
+  quantized: Nf4Weight | null;
   b: Tensor1D | null;
   inFeatures: number;
   outFeatures: number;
@@ -35,7 +41,7 @@ export function makeLinear(
   tensor: string = name,
 ): Linear {
   const [inFeatures, outFeatures] = w.shape;
-  return { name, w, b, inFeatures, outFeatures, checkpointLayout, tensor, adapters: [] };
+  return { name, w, quantized: null, b, inFeatures, outFeatures, checkpointLayout, tensor, adapters: [] };
 }
 
 /** y = x·W + b + Σ adapters(x), for x of any rank with the feature axis last. */
@@ -43,7 +49,7 @@ export function applyLinear(tf: Tf, lin: Linear, x: Tensor): Tensor {
   return tf.tidy(() => {
     const lead = x.shape.slice(0, -1);
     const x2d = x.reshape([-1, lin.inFeatures]) as Tensor2D;
-    let y = matMulFast(tf, x2d, lin.w) as Tensor2D;
+    let y = (lin.quantized ? matMulNf4(tf, x2d, lin.quantized) : matMulFast(tf, x2d, lin.w!)) as Tensor2D;
     if (lin.b) y = tf.add(y, lin.b);
     for (const a of lin.adapters) y = tf.add(y, a.forward(tf, x2d));
     return y.reshape([...lead, lin.outFeatures]);
@@ -51,7 +57,7 @@ export function applyLinear(tf: Tf, lin: Linear, x: Tensor): Tensor {
 }
 
 export function disposeLinear(lin: Linear): void {
-  lin.w.dispose();
+  lin.w?.dispose();
   lin.b?.dispose();
   lin.adapters.forEach((a) => a.dispose());
 }
