@@ -15,6 +15,8 @@ const USAGE = `usage: loralab <command> [options]
                                         mean next-token loss and perplexity over a JSON Lines file
   generate --model DIR [--adapter DIR] --prompt TEXT [--max-new-tokens N]
       [--temperature T] [--top-p P] [--seed S] [--json]   stream a completion
+      eval and generate: [--quantize nf4 [--double-quant]] runs the base as QLoRA trains it
+      (decoder-block linear weights in NF4, block 64; --double-quant also 8-bit block scales)
   train <config.(json|yaml)> [--json]   train a run and record it in the registry
   resume <run-id|checkpoint-dir> [--json]  continue a stopped or crashed run exactly
   runs list|show <id> [--json]          runs in the registry
@@ -32,7 +34,7 @@ type Command = (args: Parsed) => Promise<number>;
 // so `inspect` answers in a few tens of milliseconds. Each command lists its own
 // options (true = takes a value), so an option another command owns is an error here.
 const COMMON = { json: false, registry: true, backend: true, help: false } as const;
-const MODEL = { model: true, adapter: true, quantize: true } as const;
+const MODEL = { model: true, adapter: true, quantize: true, 'double-quant': false } as const;
 
 const COMMANDS: Record<string, { options: Record<string, boolean>; load: () => Promise<Command> }> = {
   doctor: { options: {}, load: async () => (await import('./commands/doctor')).doctor },

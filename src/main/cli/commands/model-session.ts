@@ -1,11 +1,14 @@
 // Shared set-up of the commands that run a model (eval, generate): pick the
-// backend, load the model folder and its tokenizer, attach an adapter if asked,
-// and say what was loaded on stderr.
-import { loadAdapter, type AttachedAdapter } from '../../engine/adapters/index';
+// backend, then engine/infer/open-model (load the folder, quantize the base to NF4
+// with --quantize nf4 [--double-quant], attach an adapter), load the tokenizer, and
+// say what was loaded on stderr.
+import type { AttachedAdapter } from '../../engine/adapters/index';
 import { selectBackend, type Tf } from '../../engine/backend';
+import { openModel } from '../../engine/infer/open-model';
 import { loadTokenizer, type HfTokenizer } from '../../engine/io/tokenizer/index';
-import { loadModel, type LoadedModel } from '../../engine/models/load-model';
-import { str, UsageError, type Parsed } from '../args';
+import type { LoadedModel } from '../../engine/models/load-model';
+import { quantSchema, type QuantConfig } from '../../../shared/config/quant';
+import { flag, str, UsageError, type Parsed } from '../args';
 
 export interface ModelSession {
   tf: Tf;
@@ -15,37 +18,31 @@ export interface ModelSession {
   close(): void;
 }
 
+/** `--quantize nf4` (block 64, as bitsandbytes' default) and `--double-quant`. */
+export function quantOption(args: Parsed): QuantConfig | null {
+  const type = str(args, 'quantize');
+  if (type === undefined) {
+    if (flag(args, 'double-quant')) throw new UsageError('--double-quant applies to a quantized base; add --quantize nf4');
+    return null;
+  }
+  if (type !== 'nf4') throw new UsageError(`--quantize must be nf4, got ${type}`);
+  return quantSchema.parse({ type, double_quant: flag(args, 'double-quant') });
+}
+
 export async function openModelSession(args: Parsed): Promise<ModelSession> {
   const modelDir = str(args, 'model');
   if (!modelDir) throw new UsageError('--model <dir> is required (a Hugging Face model folder)');
-  if (str(args, 'quantize') !== undefined) {
-    throw new UsageError('--quantize nf4 is not available yet in this build (QLoRA arrives with its own issue)');
-  }
+  const quant = quantOption(args);
   const selection = await selectBackend({ prefer: str(args, 'backend') });
   const started = Date.now();
-  const loaded = loadModel(selection.tf, modelDir);
-  const tokenizer = await loadTokenizer(modelDir);
-  const adapterDir = str(args, 'adapter');
-  let adapter: AttachedAdapter | null = null;
+  const opened = openModel(selection.tf, { model: modelDir, adapter: str(args, 'adapter') ?? null, quant });
+  let tokenizer: HfTokenizer | null;
   try {
-    adapter = adapterDir ? loadAdapter(selection.tf, adapterDir, loaded.model) : null;
+    tokenizer = await loadTokenizer(modelDir);
   } catch (err) {
-    loaded.model.dispose();
+    opened.close();
     throw err;
   }
-  const params = loaded.model.numParams().toLocaleString('en-US');
-  process.stderr.write(
-    `${loaded.spec.modelType} model, ${params} parameters, loaded in ${Date.now() - started} ms on ${selection.backend}` +
-      `${adapter ? `; ${adapter.peftType} adapter on ${adapter.layers.length} modules` : ''}\n`,
-  );
-  return {
-    tf: selection.tf,
-    loaded,
-    tokenizer,
-    adapter,
-    close() {
-      adapter?.detach();
-      loaded.model.dispose();
-    },
-  };
+  process.stderr.write(`${opened.describe()}, loaded in ${Date.now() - started} ms on ${selection.backend}\n`);
+  return { tf: selection.tf, loaded: opened.loaded, tokenizer, adapter: opened.adapter, close: () => opened.close() };
 }
