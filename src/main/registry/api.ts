@@ -36,15 +36,39 @@ export interface MetricRow extends RecordedMetricPoint {
 export interface RunsRepo {
   create(run: NewRun): RunRow;
   get(id: number): RunRow | undefined;
-  /** Newest first. */
+  /**
+   * Newest first. get() and list() reconcile: a run queued or running whose owner
+   * process is gone is marked (or, where the registry cannot be written, reported) crashed.
+   */
   list(options?: { limit?: number; status?: RunStatus }): RunRow[];
-  markRunning(id: number, pid: number): void;
-  /** Sets a final status (completed, failed, stopped, crashed) with an optional error. */
-  finish(id: number, status: Exclude<RunStatus, 'queued' | 'running'>, error?: string | null): void;
-  /** Marks the run crashed only if it is still queued or running; returns whether it did. */
-  markCrashedIfActive(id: number, reason: string): boolean;
+  /** Marks every orphaned queued or running run crashed; returns their ids. */
+  reconcileOrphans(): number[];
+  /**
+   * Queues a failed, stopped or crashed run again, owned by `owner` (default: this
+   * process), to be resumed. Exactly one of several concurrent claims wins; the
+   * others get REGISTRY_INVALID_TRANSITION naming the status they found.
+   */
+  claim(id: number, owner?: number): void;
+  /** The engine `pid` takes a queued run that `owner` (default: its caller or the caller's parent) queued. */
+  markRunning(id: number, pid: number, owner?: number): void;
+  /**
+   * Sets a final status (completed, failed, stopped, crashed) with an optional error.
+   * With `pid`, only while that process owns the run (an engine finishing its own run).
+   */
+  finish(id: number, status: Exclude<RunStatus, 'queued' | 'running'>, error?: string | null, pid?: number | null): void;
+  /**
+   * Marks the run crashed only if it is still queued or running — and, with `pids`,
+   * only while one of them (or nobody) owns it; returns whether it did.
+   */
+  markCrashedIfActive(id: number, reason: string, pids?: readonly number[]): boolean;
   /** The last recorded loss and its step, or null when there is none. */
   lastLoss(id: number): { step: number; value: number } | null;
+  /**
+   * Deletes the run and (by cascade) its metrics, checkpoints and tags; a run that
+   * is queued or running is refused (REGISTRY_INVALID_TRANSITION). Children keep
+   * their rows with parentRunId null; artifacts are the caller's to remove.
+   */
+  delete(id: number): void;
 }
 
 export interface MetricsRepo {
@@ -56,6 +80,8 @@ export interface MetricsRepo {
   tail(afterId: number, limit?: number): MetricRow[];
   /** The largest metric row id so far (0 when empty). */
   maxId(): number;
+  /** The smallest value of one metric of a run (the best eval loss), or null when it has none. */
+  minValue(runId: number, name: string): number | null;
 }
 
 export interface CheckpointRow {
@@ -87,12 +113,31 @@ export interface ArtifactsRepo {
   forRun(runId: number): ArtifactRow[];
   /** The newest artifact recorded at `path` (to find the run an adapter folder came from). */
   findByPath(path: string): ArtifactRow | undefined;
+  /** Artifacts of any run, newest first (recent model folders). */
+  list(options?: { kind?: string; limit?: number }): ArtifactRow[];
+  remove(id: number): void;
 }
 
 export interface TagsRepo {
   add(runId: number, tag: string): void;
   remove(runId: number, tag: string): void;
   forRun(runId: number): string[];
+}
+
+/** One adapted matrix's rank at one masking step (AdaLoRA). */
+export interface RankRow {
+  step: number;
+  module: string;
+  rank: number;
+}
+
+export interface RanksRepo {
+  /** Records the ranks of one masking step in one transaction (a repeated step replaces its rows). */
+  record(runId: number, step: number, ranks: readonly { module: string; rank: number }[]): void;
+  /** Every recorded rank of a run, by step then module. */
+  forRun(runId: number): RankRow[];
+  /** The ranks at the run's last masking step, by module (empty when none were recorded). */
+  final(runId: number): { step: number; module: string; rank: number }[];
 }
 
 export interface Registry {
@@ -103,5 +148,6 @@ export interface Registry {
   readonly checkpoints: CheckpointsRepo;
   readonly artifacts: ArtifactsRepo;
   readonly tags: TagsRepo;
+  readonly ranks: RanksRepo;
   close(): void;
 }

@@ -8,7 +8,9 @@ import { userVersion } from './migrations/index';
 import { createArtifactsRepo } from './repos/artifacts';
 import { createCheckpointsRepo } from './repos/checkpoints';
 import { createMetricsRepo } from './repos/metrics';
-import { createRunsRepo } from './repos/runs';
+import { createRanksRepo } from './repos/ranks';
+import { createRunsRepo, type OwnerProbe } from './repos/runs';
+import { isEngineProcess, isProcessAlive } from '../engine/io/pid';
 import { createTagsRepo } from './repos/tags';
 
 export type * from './api';
@@ -20,7 +22,13 @@ export { LOSS_METRIC } from './repos/runs';
 export interface OpenRegistryOptions {
   /** Read without writing; refuses a database that would need migrating. */
   readonly?: boolean;
+  /** How readers tell a live owner from a dead one (default: the operating system's process table). */
+  ownerProbe?: OwnerProbe;
 }
+
+export type { OwnerProbe };
+
+const OS_PROBE: OwnerProbe = { isEngine: isEngineProcess, isAlive: isProcessAlive };
 
 /**
  * Opens (creating and migrating if needed) the registry at `path`. Throws a
@@ -32,11 +40,12 @@ export function openRegistry(path: string, options: OpenRegistryOptions = {}): R
   return {
     path,
     schemaVersion: userVersion(db),
-    runs: createRunsRepo(db),
+    runs: createRunsRepo(db, options.ownerProbe ?? OS_PROBE),
     metrics: createMetricsRepo(db),
     checkpoints: createCheckpointsRepo(db),
     artifacts: createArtifactsRepo(db),
     tags: createTagsRepo(db),
+    ranks: createRanksRepo(db),
     close: () => {
       if (db.open) db.close();
     },

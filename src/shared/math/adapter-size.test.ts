@@ -88,7 +88,7 @@ test('AdaLoRA adds lora_E [r,1] per module and reports init_r and target_r count
     { ...s.adalora, fileFloat32AtTarget: undefined },
     { initR: 12, targetR: 8, initParams: 28 * 12 * 16385, targetParams: 28 * 8 * 16385, fileFloat32AtTarget: undefined },
   );
-  assert.equal(s.scaling, 8 / 12); // lora_alpha / ranknum (peft/tuners/adalora/layer.py)
+  assert.equal(s.scaling, 8 / (12 + 1e-5)); // lora_alpha / (ranknum + 1e-5) (peft/tuners/adalora/layer.py forward)
   const keys = adapterEntries('adalora', s.modules.slice(0, 1), 12, 'F32');
   assert.deepEqual(
     keys.map((k) => [k.name.replace('base_model.model.transformer.layers.0.attention.query_key_value.', ''), k.shape]),

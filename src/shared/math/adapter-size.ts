@@ -15,10 +15,16 @@
 // multiplying a Params4bit's packed numel by 2 (peft_model.py get_nb_trainable_parameters); older tools that
 // skipped that step printed about half the base count, which is why users saw
 // "wrong" QLoRA totals. We count logical parameters directly.
+import { adaloraSchema } from '../config/adalora';
+import { adaloraScaling, loraScaling, methodInfo } from '../config/methods';
+import type { Method } from '../config/run-config';
 import { safetensorsSize, type StDtype, type StEntry } from './safetensors-size';
-import { closeNames, leafName, targetMatcher, TargetError, type Targets } from './targets';
+import { selectTargetModules, TargetError, type TargetSpec } from './targets';
 
-export type AdapterMethod = 'lora' | 'qlora' | 'adalora';
+/** The methods that produce an adapter (full fine-tuning has no adapter to size). */
+export type AdapterMethod = Exclude<Method, 'full'>;
+
+const ADALORA_DEFAULTS = adaloraSchema.parse({});
 
 /**
  * What a checkpoint tensor is. `linear` weights are [out, in] (torch nn.Linear);
@@ -42,7 +48,9 @@ export interface AdapterSizeInput {
   targetR?: number;
   alpha: number;
   rslora?: boolean;
-  targets: Targets;
+  targets: TargetSpec;
+  /** Checkpoint names of the output head(s), which all-linear leaves out (lm_head.weight when not given). */
+  outputHeads?: readonly string[];
   /** Checkpoint tensor name → module path in the transformers model (GPT-2 hub files lack `transformer.`). */
   modulePath?: (tensorName: string) => string;
   /** [kept, alias] pairs of tied weights: when both are present the alias is counted once, as the kept one. */
@@ -90,8 +98,6 @@ export class AdapterSizeError extends Error {
   override readonly name = 'AdapterSizeError';
 }
 
-const ADAPTABLE: ReadonlySet<TensorKind> = new Set(['linear', 'conv1d', 'embedding']);
-
 export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** in/out features of a 2-D weight by its kind's layout (Conv1D is transposed). */
@@ -109,22 +115,24 @@ export function baseParamCount(tensors: readonly BaseTensor[], tied: AdapterSize
 
 export function adapterSize(input: AdapterSizeInput): AdapterSize {
   const { method, r, alpha } = input;
-  positiveInt(r, method === 'adalora' ? 'init_r' : 'rank');
+  const info = methodInfo(method);
+  positiveInt(r, info.budgetedRank ? 'init_r' : 'rank');
   if (!(alpha > 0 && Number.isFinite(alpha))) throw new AdapterSizeError(`alpha must be a positive number, got ${alpha}`);
-  const targetR = method === 'adalora' ? (input.targetR ?? Math.min(8, r)) : r;
-  if (method === 'adalora') {
+  const targetR = info.budgetedRank ? (input.targetR ?? Math.min(ADALORA_DEFAULTS.target_r, r)) : r;
+  if (info.budgetedRank) {
     positiveInt(targetR, 'target_r');
     if (targetR > r) throw new AdapterSizeError(`target_r (${targetR}) must not exceed init_r (${r})`);
   }
 
   const selected = selectModules(input);
-  const perModule = (m: { in: number; out: number }, rank: number) => rank * (m.in + m.out + (method === 'adalora' ? 1 : 0));
+  const perModule = (m: { kind: TensorKind; in: number; out: number }, rank: number) =>
+    info.tensors(m.kind, rank, m.in, m.out).reduce((n, t) => n + numel(t.shape), 0);
   const modules = selected.map((m) => ({ ...m, rank: r, params: perModule(m, r) }));
 
   const baseParams = baseParamCount(input.tensors, input.tied);
   const trainableParams = modules.reduce((s, m) => s + m.params, 0);
   const totalParams = baseParams + trainableParams;
-  const scaling = method === 'adalora' ? alpha / r : input.rslora ? alpha / Math.sqrt(r) : alpha / r;
+  const scaling = info.budgetedRank ? adaloraScaling(alpha, r) : loraScaling(alpha, r, input.rslora === true);
 
   const file = (dtype: StDtype, rank = r) => safetensorsSize(adapterEntries(method, modules, rank, dtype)).fileBytes;
   const result: AdapterSize = {
@@ -146,9 +154,10 @@ export function adapterSize(input: AdapterSizeInput): AdapterSize {
       fileBfloat16: file('BF16'),
     },
   };
-  if (method === 'adalora') {
-    // The saved adapter is truncated to the kept triplets (peft/utils/save_and_load.py, AdaLoRA rank_pattern); at the end the budget is
-    // target_r per matrix on average, so a uniform target_r is the estimate we can give.
+  if (info.budgetedRank) {
+    // The saved adapter is truncated to the kept triplets (peft/utils/save_and_load.py,
+    // resize_state_dict_by_rank_pattern); at the end the budget is target_r per matrix on
+    // average, so a uniform target_r is the estimate we can give.
     result.adalora = {
       initR: r,
       targetR,
@@ -160,73 +169,56 @@ export function adapterSize(input: AdapterSizeInput): AdapterSize {
   return result;
 }
 
-/** The tensors PEFT saves for these modules, with their keys as in adapter_model.safetensors (peft/utils/save_and_load.py get_peft_model_state_dict). */
+/** The tensors PEFT saves for these modules, with their keys as in adapter_model.safetensors (the method's key naming). */
 export function adapterEntries(method: AdapterMethod, modules: readonly Omit<AdapterModule, 'rank' | 'params'>[], r: number, dtype: StDtype): StEntry[] {
-  const entries: StEntry[] = [];
-  for (const m of modules) {
-    const key = `base_model.model.${m.module}`;
-    if (method === 'adalora') {
-      entries.push({ name: `${key}.lora_A`, shape: [r, m.in], dtype });
-      entries.push({ name: `${key}.lora_B`, shape: [m.out, r], dtype });
-      entries.push({ name: `${key}.lora_E`, shape: [r, 1], dtype });
-    } else if (m.kind === 'embedding') {
-      entries.push({ name: `${key}.lora_embedding_A`, shape: [r, m.in], dtype });
-      entries.push({ name: `${key}.lora_embedding_B`, shape: [m.out, r], dtype });
-    } else {
-      entries.push({ name: `${key}.lora_A.weight`, shape: [r, m.in], dtype });
-      entries.push({ name: `${key}.lora_B.weight`, shape: [m.out, r], dtype });
-    }
-  }
-  return entries;
+  const info = methodInfo(method);
+  return modules.flatMap((m) =>
+    info.tensors(m.kind, r, m.in, m.out).map((t) => ({ name: `base_model.model.${m.module}.${t.suffix}`, shape: t.shape, dtype })),
+  );
 }
 
 /**
- * The modules the targets select, in checkpoint order. Every list entry must select
- * something (PEFT only complains when nothing at all matches; naming the dead entry
- * is kinder), and only 2-D Linear / Conv1D / Embedding weights can be adapted.
+ * The modules that could carry an adapter, as the one target selector (targets.ts)
+ * sees them: every `.weight` tensor by module path, plus an output head that a tied
+ * checkpoint leaves out (it is a module of the model all the same, as PEFT sees it).
  */
-export function selectModules(input: Pick<AdapterSizeInput, 'tensors' | 'targets' | 'modulePath' | 'method'>): Omit<AdapterModule, 'rank' | 'params'>[] {
+export function targetCandidates(input: Pick<AdapterSizeInput, 'tensors' | 'modulePath' | 'tied' | 'outputHeads'>) {
   const path = input.modulePath ?? ((n: string) => n);
-  const adaptable: Omit<AdapterModule, 'rank' | 'params'>[] = [];
-  const others = new Map<string, TensorKind>(); // modules whose weight cannot carry an adapter
-  for (const t of input.tensors) {
-    if (!t.name.endsWith('.weight')) continue;
-    const module = path(t.name.slice(0, -'.weight'.length));
-    if (ADAPTABLE.has(t.kind) && t.shape.length === 2) {
-      adaptable.push({ module, tensor: t.name, kind: t.kind, shape: [...t.shape], ...inOutOf(t.kind, t.shape) });
-    } else others.set(module, t.kind);
+  const heads = new Set(input.outputHeads ?? ['lm_head.weight']);
+  const present = new Map(input.tensors.map((t) => [t.name, t]));
+  const weights = [...input.tensors];
+  for (const [kept, alias] of input.tied ?? []) {
+    const k = present.get(kept);
+    if (k && !present.has(alias)) weights.push({ name: alias, shape: k.shape, kind: 'linear' });
   }
-
-  const { targets } = input;
-  const chosen = adaptable.filter((m) => targetMatcher(targets)(m.module));
-  const entries = typeof targets === 'string' ? [targets] : targets;
-  if (entries.length === 0) throw new TargetError('targets: the list is empty; name at least one module');
-  for (const entry of entries) {
-    const match = typeof targets === 'string' ? () => true : targetMatcher([entry]);
-    if (!chosen.some((m) => match(m.module))) throw unmatched(entry, typeof targets === 'string', adaptable, others);
-  }
-  if (input.method === 'adalora') {
-    const emb = chosen.find((m) => m.kind === 'embedding');
-    if (emb) throw new TargetError(`target "${emb.module}" is an Embedding; AdaLoRA adapts only Linear and Conv1D layers`);
-  }
-  return chosen;
+  return weights
+    .filter((t) => t.name.endsWith('.weight'))
+    .map((t) => ({
+      module: path(t.name.slice(0, -'.weight'.length)),
+      tensor: t.name,
+      kind: t.kind,
+      twoD: t.shape.length === 2,
+      head: heads.has(t.name),
+      shape: [...t.shape],
+      ...inOutOf(t.kind, t.shape),
+    }));
 }
 
-function unmatched(entry: string, isRegex: boolean, adaptable: readonly { module: string }[], others: Map<string, TensorKind>): TargetError {
-  const leaves = [...new Set(adaptable.map((m) => leafName(m.module)))];
-  const matcher = targetMatcher(isRegex ? entry : [entry]);
-  const wrongKind = [...others].find(([module]) => matcher(module));
-  if (wrongKind) {
-    return new TargetError(
-      `target "${entry}" matches ${wrongKind[0]}, a ${wrongKind[1]} without a 2-D weight; ` +
-        `only Linear, Conv1D and Embedding weights can be targets (available: ${leaves.join(', ')})`,
-    );
+/**
+ * The modules the targets select, in checkpoint order, through the one selector
+ * training uses too (targets.ts selectTargetModules). Only 2-D Linear / Conv1D /
+ * Embedding weights can be adapted, and only the kinds the method adapts.
+ */
+export function selectModules(
+  input: Pick<AdapterSizeInput, 'tensors' | 'targets' | 'modulePath' | 'method' | 'tied' | 'outputHeads'>,
+): Omit<AdapterModule, 'rank' | 'params'>[] {
+  const info = methodInfo(input.method);
+  const chosen = selectTargetModules(targetCandidates(input), input.targets);
+  if (!info.adaptsEmbeddings) {
+    const emb = chosen.find((m) => m.kind === 'embedding');
+    if (emb) throw new TargetError(`target "${emb.module}" is an Embedding; ${info.label} adapts only Linear and Conv1D layers`);
   }
-  const close = closeNames(isRegex ? entry.replace(/[^A-Za-z0-9_.]/g, '') : leafName(entry), leaves);
-  const hint = close.length > 0 ? `; did you mean ${close.join(' or ')}?` : '';
-  return new TargetError(
-    `target ${isRegex ? `regex /${entry}/` : `"${entry}"`} matches no module${hint} (available: ${leaves.join(', ')})`,
-  );
+  return chosen.map(({ module, tensor, kind, shape, in: inF, out }) => ({ module, tensor, kind, shape, in: inF, out }));
 }
 
 function positiveInt(v: number, what: string): void {

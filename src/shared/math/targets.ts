@@ -27,6 +27,65 @@ export function matchesEntry(module: string, entry: string): boolean {
   return module === entry || module.endsWith(`.${entry}`);
 }
 
+/** PEFT's shorthand for every Linear/Conv1D layer except the output head (peft/tuners/tuners_utils.py _maybe_include_all_linear_layers). */
+export const ALL_LINEAR = 'all-linear';
+export type TargetSpec = Targets | typeof ALL_LINEAR;
+
+/** A module that could carry an adapter, as both the inspector (from headers) and the trainer (from the runtime model) see it. */
+export interface TargetCandidate {
+  /** PEFT's module name (the path inside the transformers model). */
+  module: string;
+  /** linear, conv1d and embedding modules with a 2-D weight can carry an adapter; anything else (norm, bias, buffer) cannot. */
+  kind: string;
+  /** False for a linear/conv1d/embedding tensor that is not 2-D. */
+  twoD?: boolean;
+  /** The output projection (lm_head): all-linear leaves it out, as PEFT does. */
+  head: boolean;
+}
+
+/** all-linear as PEFT expands it: the leaf names of every Linear/Conv1D module but the output head. */
+export function expandAllLinear(candidates: readonly TargetCandidate[]): string[] {
+  return [...new Set(candidates.filter((c) => isAdaptable(c) && c.kind !== 'embedding' && !c.head).map((c) => leafName(c.module)))];
+}
+
+/**
+ * The one target selector, shared by `loralab inspect` and training. Every list entry
+ * must select an adaptable module (PEFT only complains when nothing at all matches;
+ * naming the dead entry is kinder); `all-linear` becomes the leaf names of every
+ * Linear/Conv1D but the head, as PEFT expands it. Returns the chosen candidates in
+ * the candidates' order. `where` starts each message (e.g. "lora.targets: target").
+ */
+export function selectTargetModules<C extends TargetCandidate>(candidates: readonly C[], spec: TargetSpec, where = 'target'): C[] {
+  const adaptable = candidates.filter(isAdaptable);
+  const targets: Targets = spec === ALL_LINEAR ? expandAllLinear(candidates) : spec;
+  const entries = typeof targets === 'string' ? [targets] : targets;
+  if (entries.length === 0) throw new TargetError(`${where}s: the list is empty; name at least one module`);
+  const chosen = adaptable.filter((c) => targetMatcher(targets)(c.module));
+  for (const entry of entries) {
+    const match = typeof targets === 'string' ? () => true : targetMatcher([entry]);
+    if (!chosen.some((c) => match(c.module))) throw unmatched(where, entry, typeof targets === 'string', adaptable, candidates);
+  }
+  return chosen;
+}
+
+const ADAPTABLE_KINDS: ReadonlySet<string> = new Set(['linear', 'conv1d', 'embedding']);
+const isAdaptable = (c: TargetCandidate): boolean => ADAPTABLE_KINDS.has(c.kind) && c.twoD !== false;
+
+function unmatched(where: string, entry: string, isRegex: boolean, adaptable: readonly TargetCandidate[], all: readonly TargetCandidate[]): TargetError {
+  const leaves = [...new Set(adaptable.map((m) => leafName(m.module)))];
+  const matcher = targetMatcher(isRegex ? entry : [entry]);
+  const wrongKind = all.find((c) => !isAdaptable(c) && matcher(c.module));
+  if (wrongKind) {
+    return new TargetError(
+      `${where} "${entry}" matches ${wrongKind.module}, a ${wrongKind.kind} without a 2-D weight; ` +
+        `only Linear, Conv1D and Embedding weights can be targets (available: ${leaves.join(', ')})`,
+    );
+  }
+  const close = closeNames(isRegex ? entry.replace(/[^A-Za-z0-9_.]/g, '') : leafName(entry), leaves);
+  const hint = close.length > 0 ? `; did you mean ${close.join(' or ')}?` : '';
+  return new TargetError(`${where} ${isRegex ? `regex /${entry}/` : `"${entry}"`} matches no module${hint} (available: ${leaves.join(', ')})`);
+}
+
 /** The last dotted component, e.g. "q_proj" for "model.layers.0.self_attn.q_proj". */
 export const leafName = (module: string): string => module.slice(module.lastIndexOf('.') + 1);
 

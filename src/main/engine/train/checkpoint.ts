@@ -4,16 +4,24 @@
 //   trainable.safetensors   each trainable variable by name (runtime layout, float32)
 //   optimizer.safetensors   <name>.exp_avg and <name>.exp_avg_sq (float32)
 //   trainer_state.json      step, optimizer step, rng state, data position, method
+//   method_state.safetensors the method's own state (AdaLoRA: importance EMAs), its
+//                           JSON part (the mask) in trainer_state.json's methodState
+//   adapter/                the PEFT adapter as of this step (adapter methods), so a
+//                           checkpoint folder can be an init_from ("continue from here")
 // Everything is float32 written bit for bit, so a resumed run continues exactly.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsFile, writeSafetensors } from '../io/safetensors/index';
 import { writeDirAtomically } from '../io/atomic-dir';
 import { writeJsonFile } from '../io/json-file';
+import type { MethodState } from '../adapters/method';
 import type { LoaderState } from './data-loader';
 import type { AdamW, AdamWState, Param } from './optimizer';
 
 export const CHECKPOINT_FORMAT = 'loralab-checkpoint/1';
+export const METHOD_STATE_FILE = 'method_state.safetensors';
+/** The PEFT adapter folder inside an adapter method's checkpoint. */
+export const CHECKPOINT_ADAPTER = 'adapter';
 
 export interface TrainerState {
   format: typeof CHECKPOINT_FORMAT;
@@ -24,12 +32,34 @@ export interface TrainerState {
   method: string;
   /** Where the run's config said the model is, for a sanity check on resume. */
   model: string;
+  /** The JSON half of the method's state (absent for methods without state). */
+  methodState?: unknown;
+}
+
+export interface CheckpointExtras {
+  methodState: MethodState | null;
+  /** Writes the PEFT adapter as of this step into the folder given. */
+  adapter: ((dir: string) => void) | null;
 }
 
 export const checkpointName = (step: number): string => `step-${String(step).padStart(6, '0')}`;
 
-export async function saveCheckpoint(dir: string, params: readonly Param[], optimizer: AdamW, state: TrainerState): Promise<void> {
+export async function saveCheckpoint(
+  dir: string,
+  params: readonly Param[],
+  optimizer: AdamW,
+  state: TrainerState,
+  extras: CheckpointExtras = { methodState: null, adapter: null },
+): Promise<void> {
   await writeDirAtomically(dir, (tmp) => {
+    if (extras.methodState) {
+      writeSafetensors(join(tmp, METHOD_STATE_FILE), extras.methodState.tensors.map((t) => ({ ...t, dtype: 'F32' as const })), { format: 'loralab' });
+      state = { ...state, methodState: extras.methodState.json };
+    }
+    if (extras.adapter) {
+      mkdirSync(join(tmp, CHECKPOINT_ADAPTER));
+      extras.adapter(join(tmp, CHECKPOINT_ADAPTER));
+    }
     writeSafetensors(
       join(tmp, 'trainable.safetensors'),
       params.map((p) => ({ name: p.name, dtype: 'F32', shape: p.variable.shape, data: p.variable.dataSync() as Float32Array })),
@@ -55,6 +85,7 @@ export interface LoadedCheckpoint {
   state: TrainerState;
   weights: Map<string, Float32Array>;
   optimizer: AdamWState;
+  methodState: MethodState | null;
 }
 
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
@@ -78,7 +109,17 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   } finally {
     o.close();
   }
-  return { state, weights, optimizer: { step: state.optimizerStep, moments } };
+  let methodState: MethodState | null = null;
+  if (existsSync(join(dir, METHOD_STATE_FILE))) {
+    const m = SafetensorsFile.open(join(dir, METHOD_STATE_FILE));
+    try {
+      const tensors = [...m.header.tensors.values()].map((t) => ({ name: t.name, shape: [...t.shape], data: m.readFloat32(t.name) }));
+      methodState = { tensors, json: state.methodState ?? null };
+    } finally {
+      m.close();
+    }
+  }
+  return { state, weights, optimizer: { step: state.optimizerStep, moments }, methodState };
 }
 
 /** The newest complete checkpoint folder under `checkpointsDir`, if any. */

@@ -14,12 +14,13 @@ import { evaluate, padBatch, type EvalResult } from '../infer/evaluate';
 import { writeDirAtomically } from '../io/atomic-dir';
 import { loadTokenizer } from '../io/tokenizer/index';
 import { loadModel } from '../models/load-model';
-import { checkpointName, CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import type { StepReport } from '../adapters/method';
+import { checkpointName, CHECKPOINT_FORMAT, loadCheckpoint, METHOD_STATE_FILE, saveCheckpoint } from './checkpoint';
 import { crossEntropySum, shiftTargets } from './cross-entropy';
 import { DataLoader } from './data-loader';
 import { AdamW, clipByGlobalNorm } from './optimizer';
 import { createRng } from './rng';
-import { createTrainable } from './trainable';
+import { getMethod } from '../adapters/registry';
 
 export interface TrainJob {
   config: RunConfig;
@@ -40,6 +41,8 @@ export interface StepInfo {
   tokens: number;
   tokensPerSecond: number;
   etaSeconds: number;
+  /** The method's own metrics of this step (AdaLoRA: orth_reg, budget). */
+  methodMetrics: Record<string, number>;
 }
 
 export interface TrainHooks {
@@ -47,6 +50,8 @@ export interface TrainHooks {
   onStep(info: StepInfo): void | Promise<void>;
   onEval?(step: number, result: EvalResult): void;
   onCheckpoint?(step: number, dir: string): void;
+  /** Each adapted matrix's rank after a masking step (AdaLoRA). */
+  onRanks?(step: number, ranks: { module: string; rank: number }[]): void;
   shouldStop(): boolean;
 }
 
@@ -64,14 +69,18 @@ export interface TrainOutcome {
   status: 'completed' | 'stopped';
   step: number;
   resultDir: string;
+  /** What resultDir holds. */
+  resultKind: 'adapter' | 'model';
 }
 
 export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
   const { config } = job;
   const t = config.train;
 
-  // 1. Model, tokenizer and data.
+  // 1. Model (prepared by the method: QLoRA quantizes its frozen linears), tokenizer and data.
+  const method = getMethod(config.method);
   const loaded = loadModel(tf, config.model);
+  method.prepareBase?.(tf, loaded, config);
   const tokenizer = await loadTokenizer(config.model);
   const maxLen = Math.min(config.data.max_seq_len, loaded.spec.maxPositions);
   const trainSet = readExamples(config.data.train, tokenizer, maxLen);
@@ -79,12 +88,12 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
 
   // 2. What trains, its optimizer, the data order, the RNG.
   const rng = createRng(t.seed);
-  const trainable = createTrainable(tf, loaded, config, job.initFrom, rng);
+  const trainable = method.createTrainable({ tf, loaded, config, initFrom: job.initFrom, rng });
   const optimizer = new AdamW(tf, trainable.params, { weightDecay: t.weight_decay });
   const loader = new DataLoader(trainSet, t.batch_size, t.seed);
   const vars: Variable[] = trainable.params.map((p) => p.variable);
   const checkpoints = join(job.outputDir, 'checkpoints');
-  const resultDir = join(job.outputDir, config.method === 'full' ? 'model' : 'adapter');
+  const resultDir = join(job.outputDir, trainable.result);
 
   try {
     // 3. Resume: weights, moments, RNG, data position and step, exactly as saved.
@@ -97,6 +106,10 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
         tf.tidy(() => p.variable.assign(tf.tensor(w, p.variable.shape)));
       }
       optimizer.restore(ckpt.optimizer);
+      if (trainable.restoreState) {
+        if (!ckpt.methodState) throw new Error(`${job.resumeFrom}: the checkpoint has no ${config.method} state (${METHOD_STATE_FILE})`);
+        trainable.restoreState(ckpt.methodState);
+      }
       rng.restore(ckpt.state.rngState);
       loader.restore(ckpt.state.data);
       step = ckpt.state.step;
@@ -107,22 +120,32 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
       totalSteps: t.steps,
       trainableParams,
       // Full fine-tuning trains the model's own weights; an adapter adds its parameters to them.
-      totalParams: config.method === 'full' ? loaded.model.numParams() : loaded.model.numParams() + trainableParams,
+      totalParams: trainable.result === 'model' ? loaded.model.numParams() : loaded.model.numParams() + trainableParams,
       optimizerBytes: optimizer.stateBytes(),
     });
     if (step === 0 && evalSet) hooks.onEval?.(0, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));
 
     const checkpoint = async (at: number) => {
       const dir = join(checkpoints, checkpointName(at));
-      await saveCheckpoint(dir, trainable.params, optimizer, {
-        format: CHECKPOINT_FORMAT,
-        step: at,
-        optimizerStep: optimizer.step,
-        rngState: rng.state(),
-        data: loader.state,
-        method: config.method,
-        model: config.model,
-      });
+      await saveCheckpoint(
+        dir,
+        trainable.params,
+        optimizer,
+        {
+          format: CHECKPOINT_FORMAT,
+          step: at,
+          optimizerStep: optimizer.step,
+          rngState: rng.state(),
+          data: loader.state,
+          method: config.method,
+          model: config.model,
+        },
+        {
+          methodState: trainable.saveState?.() ?? null,
+          // An adapter checkpoint carries the PEFT folder as of this step, so it can be an init_from.
+          adapter: trainable.result === 'adapter' ? (adapterDir) => trainable.save(adapterDir) : null,
+        },
+      );
       hooks.onCheckpoint?.(at, dir);
     };
 
@@ -159,19 +182,44 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
         }
       }
       trainable.setTraining(false);
-      const loss = lossSum / Math.max(1, tokens);
+      let scaled = grads!.map((g) => tf.div(g, Math.max(1, tokens)));
+      grads!.forEach((g) => g.dispose());
+
+      // The method's loss terms (AdaLoRA's orthogonal regularization), once per step on top
+      // of the mean token loss, as PEFT adds them to outputs.loss.
+      let extraValue = 0;
+      if (trainable.extraLoss) {
+        const extra = tf.tidy(() => tf.variableGrads(() => trainable.extraLoss!() as never, vars));
+        extraValue = extra.value.dataSync()[0]!;
+        extra.value.dispose();
+        const prev = scaled;
+        scaled = prev.map((g, i) => {
+          const e = extra.grads[vars[i]!.name];
+          if (!e) return g;
+          const sum = tf.add(g, e);
+          e.dispose();
+          g.dispose();
+          return sum;
+        });
+      }
+      const loss = lossSum / Math.max(1, tokens) + extraValue;
       if (!Number.isFinite(loss)) {
-        grads!.forEach((g) => g.dispose());
+        scaled.forEach((g) => g.dispose());
         throw new NonFiniteLossError(step, loss);
       }
 
-      // 5. Clip, schedule, update.
-      const scaled = grads!.map((g) => tf.div(g, Math.max(1, tokens)));
-      grads!.forEach((g) => g.dispose());
+      // 5. Clip, schedule, update; then the method's after-step work with the step's gradients
+      //    (AdaLoRA: importance and masking run after optimizer.step(), before zero_grad()).
       const clipped = clipByGlobalNorm(tf, scaled, t.max_grad_norm);
       const lr = learningRate(step, { lr: t.lr, schedule: t.schedule, warmupSteps: t.warmup_steps, totalSteps: t.steps });
       optimizer.apply(clipped.grads, lr);
-      clipped.grads.forEach((g) => g.dispose());
+      let report: StepReport | void;
+      try {
+        report = trainable.afterOptimizerStep?.({ step, totalSteps: t.steps, grads: clipped.grads });
+      } finally {
+        clipped.grads.forEach((g) => g.dispose());
+      }
+      if (report?.ranks) hooks.onRanks?.(step, report.ranks);
 
       tokensSeen += tokens;
       const seconds = (Date.now() - started) / 1000;
@@ -185,6 +233,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
         tokens,
         tokensPerSecond: seconds > 0 ? tokensSeen / seconds : 0,
         etaSeconds: perStep * (t.steps - step),
+        methodMetrics: report?.metrics ?? {},
       });
 
       // 6. Evaluation and checkpoints on their intervals (and a checkpoint at the end).
@@ -202,7 +251,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
       hooks.onEval?.(step, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));
     }
     await writeDirAtomically(resultDir, (dir) => trainable.save(dir));
-    return { status: step >= t.steps ? 'completed' : 'stopped', step, resultDir };
+    return { status: step >= t.steps ? 'completed' : 'stopped', step, resultDir, resultKind: trainable.result };
   } finally {
     optimizer.dispose();
     trainable.dispose();

@@ -3,11 +3,12 @@
 // PRAGMA user_version, so a crash leaves the database at a whole version.
 import type Database from 'better-sqlite3';
 import { migration001 } from './001-initial';
+import { migration002 } from './002-adapter-ranks';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 /** Throws unless the versions are exactly 1..N in order. */
 export function checkMigrations(migrations: readonly Migration[]): void {

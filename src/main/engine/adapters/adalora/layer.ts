@@ -7,6 +7,7 @@ import type { Tf } from '../../backend';
 import { isVariable, LoraLayer, type LoraLayerInit } from '../lora/layer';
 import { matMulBoth } from '../../models/decoder/matmul';
 import { variableFrom } from '../../train/variables';
+import { adaloraScaling } from '../../../../shared/config/methods';
 
 export interface AdaloraLayerInit extends Omit<LoraLayerInit, 'scaling'> {
   e: Tensor1D | Variable; // [r]: λ_i
@@ -51,7 +52,4 @@ export class AdaloraLayer extends LoraLayer {
   }
 }
 
-/** PEFT: scaling = lora_alpha (or r when alpha is 0), divided by ranknum + 1e-5. */
-export function adaloraScaling(alpha: number, ranknum: number): number {
-  return (alpha > 0 ? alpha : ranknum) / (ranknum + 1e-5);
-}
+export { adaloraScaling };

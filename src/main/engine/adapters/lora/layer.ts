@@ -76,7 +76,5 @@ export class LoraLayer implements LinearAdapter {
   }
 }
 
-/** PEFT's scaling: alpha / r, or alpha / √r with rsLoRA (peft/tuners/lora/layer.py update_layer). */
-export function loraScaling(alpha: number, r: number, rslora: boolean): number {
-  return rslora ? alpha / Math.sqrt(r) : alpha / r;
-}
+/** The scaling lives with the method descriptors (one definition for inspect, training, loading and merge). */
+export { loraScaling } from '../../../../shared/config/methods';

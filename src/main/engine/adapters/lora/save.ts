@@ -19,12 +19,15 @@ export interface LoraAdapterMeta {
   baseModel: string;
   /** True when the adapted layers are GPT-2 Conv1D weights. */
   fanInFanOut: boolean;
+  /** Per-module rank and alpha overrides (kept from an init_from source, so config and tensors agree). */
+  rankPattern?: Record<string, number>;
+  alphaPattern?: Record<string, number>;
 }
 
 /** The v0.10-era core LoraConfig fields every PEFT version loads (peft/tuners/lora/config.py). */
 export function loraAdapterConfig(meta: LoraAdapterMeta): Record<string, unknown> {
   return {
-    alpha_pattern: {},
+    alpha_pattern: meta.alphaPattern ?? {},
     auto_mapping: null,
     base_model_name_or_path: meta.baseModel,
     bias: 'none',
@@ -42,7 +45,7 @@ export function loraAdapterConfig(meta: LoraAdapterMeta): Record<string, unknown
     modules_to_save: null,
     peft_type: 'LORA',
     r: meta.r,
-    rank_pattern: {},
+    rank_pattern: meta.rankPattern ?? {},
     revision: null,
     target_modules: meta.targets,
     task_type: 'CAUSAL_LM',
