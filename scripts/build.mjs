@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds LoRA Lab with esbuild: the Node side (CLI, engine process, Electron main
 // and preload) as CommonJS bundles that keep node_modules external, and the
-// renderer as one browser bundle plus its HTML and CSS.
+// renderer as one browser bundle plus its HTML and CSS, and Monaco's two web workers.
 // Run: node scripts/build.mjs [--watch]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -26,6 +26,15 @@ const node = {
   absWorkingDir: root,
 };
 
+// monaco-yaml's worker imports monaco-editor/esm/vs/…, a path monaco-editor's
+// package "exports" map no longer offers (it maps "./*" onto esm/vs/ already).
+const monacoDeepImports = {
+  name: 'monaco-deep-imports',
+  setup(build) {
+    build.onResolve({ filter: /^monaco-editor\/esm\// }, (args) => ({ path: join(root, 'node_modules', args.path) }));
+  },
+};
+
 const builds = [
   { ...node, entryPoints: { cli: 'src/main/cli/main.ts', engine: 'src/main/engine/process.ts' }, outdir: out, outExtension: { '.js': '.cjs' } },
   // Electron's main and preload: electron itself is provided by the runtime.
@@ -47,6 +56,26 @@ const builds = [
     minify: !watch,
     jsx: 'automatic',
     loader: { '.ttf': 'file' },
+    define: { 'process.env.NODE_ENV': watch ? '"development"' : '"production"' },
+    logLevel: 'warning',
+    absWorkingDir: root,
+  },
+  // Monaco's web workers, each its own classic-script bundle beside app.js. The page
+  // hands them to Monaco through self.MonacoEnvironment.getWorker
+  // (src/renderer/features/new-run/monaco-setup.ts): the editor worker (diffs, word
+  // ranges) and monaco-yaml's language service (JSON Schema validation, completion, hover).
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    entryPoints: {
+      'editor.worker': 'monaco-editor/editor/editor.worker.js',
+      'yaml.worker': 'monaco-yaml/yaml.worker.js',
+    },
+    outdir: join(out, 'renderer'),
+    plugins: [monacoDeepImports],
+    minify: !watch,
     define: { 'process.env.NODE_ENV': watch ? '"development"' : '"production"' },
     logLevel: 'warning',
     absWorkingDir: root,

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { formatTimestamp } from '../../lib/format';
+import type { AdapterChoice } from './merge-plan';
+import type { RegistryAdapter } from './useRegistryAdapters';
+
+/** The adapters to merge, each with its weight: picked from the registry or typed as a folder on disk. */
+export function AdapterList({
+  adapters,
+  registry,
+  loaded,
+  onChange,
+  disabled,
+}: {
+  adapters: AdapterChoice[];
+  registry: RegistryAdapter[];
+  loaded: boolean;
+  onChange: (adapters: AdapterChoice[]) => void;
+  disabled: boolean;
+}) {
+  const [pick, setPick] = useState('');
+  const add = (choice: AdapterChoice) => onChange([...adapters, choice]);
+  const update = (i: number, patch: Partial<AdapterChoice>) => onChange(adapters.map((a, j) => (j === i ? { ...a, ...patch } : a)));
+  const fromRegistry = () => {
+    const a = registry.find((r) => r.path === pick);
+    if (!a) return;
+    add({ path: a.path, weight: '1', runId: a.runId, method: a.method });
+    setPick('');
+  };
+  return (
+    <fieldset className="adapter-list" disabled={disabled}>
+      <legend className="visually-hidden">Adapters</legend>
+      {adapters.length > 0 && (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Adapter folder</th>
+              <th scope="col">Weight</th>
+              <th scope="col">
+                <span className="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {adapters.map((a, i) => (
+              <tr key={i}>
+                <td>
+                  <input
+                    type="text"
+                    className="wide-input"
+                    aria-label={`Adapter ${i + 1} folder`}
+                    value={a.path}
+                    onChange={(e) => update(i, { path: e.target.value, runId: null, method: null })}
+                    spellCheck={false}
+                    data-testid={`merge-adapter-path-${i}`}
+                  />
+                  {a.runId !== null && (
+                    <div className="muted small-note">
+                      run #{a.runId} · {a.method}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <input
+                    type="text"
+                    inputMode="decimal"
+                    className="weight-input"
+                    aria-label={`Adapter ${i + 1} weight`}
+                    value={a.weight}
+                    onChange={(e) => update(i, { weight: e.target.value })}
+                    data-testid={`merge-adapter-weight-${i}`}
+                  />
+                </td>
+                <td>
+                  <button type="button" className="button small" onClick={() => onChange(adapters.filter((_, j) => j !== i))} aria-label={`Remove adapter ${i + 1}`}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="adapter-add">
+        <label className="field">
+          <span>From the registry</span>
+          <select value={pick} onChange={(e) => setPick(e.target.value)} data-testid="merge-registry-adapter">
+            <option value="">{loaded ? (registry.length === 0 ? 'No adapters recorded yet' : 'Choose a run’s adapter…') : 'Loading…'}</option>
+            {registry.map((a) => (
+              <option key={a.path} value={a.path}>
+                #{a.runId} {a.runName} · {a.method} · {formatTimestamp(a.createdAt)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="button" disabled={pick === ''} onClick={fromRegistry} data-testid="merge-add-registry">
+          Add
+        </button>
+        <button type="button" className="button" onClick={() => add({ path: '', weight: '1', runId: null, method: null })} data-testid="merge-add-disk">
+          Add a folder from disk
+        </button>
+      </div>
+      {adapters.length > 1 && <p className="muted small-note">Weighted merge: W′ = W + Σ wᵢ · ΔWᵢ. A negative weight subtracts an adapter (unmerge).</p>}
+    </fieldset>
+  );
+}

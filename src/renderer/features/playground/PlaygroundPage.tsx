@@ -1,0 +1,122 @@
+import '../tools.css';
+import { useEffect, useState } from 'react';
+import type { RequestOf } from '../../../shared/ipc/contract';
+import { client } from '../../api/client';
+import { useModels } from '../inspect/useModels';
+import { useJob } from '../merge/useJob';
+import { useRegistryAdapters } from '../merge/useRegistryAdapters';
+import { PathField } from '../new-run/PathField';
+import { OutputPane } from './OutputPane';
+import { SamplingFields, DEFAULT_SAMPLING, samplingRequest, type Sampling } from './SamplingFields';
+
+/**
+ * One prompt through the base model and through base + adapter, side by side,
+ * tokens streaming in as each engine process decodes them.
+ */
+export function PlaygroundPage() {
+  const models = useModels();
+  const registry = useRegistryAdapters();
+  const base = useJob();
+  const tuned = useJob();
+  const [model, setModel] = useState('');
+  const [adapter, setAdapter] = useState('');
+  const [prompt, setPrompt] = useState('');
+  const [chat, setChat] = useState(true);
+  const [sampling, setSampling] = useState<Sampling>(DEFAULT_SAMPLING);
+  useEffect(() => {
+    document.title = 'Playground — LoRA Lab';
+  }, []);
+  useEffect(() => {
+    // Start on the newest adapter in the registry and the model it was trained on.
+    const newest = registry.adapters[0];
+    if (newest) {
+      setAdapter((a) => a || newest.path);
+      setModel((m) => m || newest.baseModel);
+    } else if (models[0]) setModel((m) => m || models[0]!.path);
+  }, [registry.adapters, models]);
+
+  const busy = [base, tuned].some((j) => j.view.phase === 'starting' || j.view.phase === 'running');
+  const settings = samplingRequest(sampling);
+  const reason =
+    model.trim() === '' ? 'Choose a base model.' : prompt.trim() === '' ? 'Write a prompt.' : typeof settings === 'string' ? settings : null;
+
+  const run = () => {
+    if (reason !== null || typeof settings === 'string') return;
+    const common: Omit<RequestOf<'generate.start'>, 'adapter'> = { model: model.trim(), prompt, chat, ...settings };
+    void base.start(() => client.request('generate.start', { ...common, adapter: null }));
+    if (adapter.trim() !== '') void tuned.start(() => client.request('generate.start', { ...common, adapter: adapter.trim() }));
+    else tuned.reset();
+  };
+  const stop = () => {
+    void base.cancel();
+    void tuned.cancel();
+  };
+
+  return (
+    <div className="page tool-page" data-testid="playground-page">
+      <div className="page-header">
+        <div>
+          <h1>Playground</h1>
+          <p className="muted page-lede">The same prompt and sampling through the base model and through base + adapter.</p>
+        </div>
+      </div>
+      <form
+        className="card tool-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run();
+        }}
+        aria-label="Generation"
+      >
+        <PathField label="Base model" value={model} onChange={setModel} options={models} testId="play-model" />
+        <label className="field field-wide">
+          <span>Adapter (empty: base model only)</span>
+          <input type="text" list="play-adapters" value={adapter} onChange={(e) => setAdapter(e.target.value)} spellCheck={false} data-testid="play-adapter" />
+          <datalist id="play-adapters">
+            {registry.adapters.map((a) => (
+              <option key={a.path} value={a.path}>
+                #{a.runId} {a.runName} · {a.method}
+              </option>
+            ))}
+          </datalist>
+        </label>
+        <label className="field field-full">
+          <span>Prompt</span>
+          <textarea
+            rows={4}
+            value={prompt}
+            onChange={(e) => setPrompt(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                run();
+              }
+            }}
+            placeholder="Ask something. Ctrl+Enter generates."
+            data-testid="play-prompt"
+          />
+        </label>
+        <label className="field checkbox-field">
+          <input type="checkbox" checked={chat} onChange={(e) => setChat(e.target.checked)} data-testid="play-chat" />
+          <span>Apply the model's chat template (off: the prompt is sent raw)</span>
+        </label>
+        <SamplingFields value={sampling} onChange={setSampling} />
+        <div className="start-bar field-full">
+          <button type="submit" className="button primary" disabled={busy || reason !== null} data-testid="play-generate">
+            {busy ? 'Generating…' : 'Generate'}
+          </button>
+          {busy && (
+            <button type="button" className="button" onClick={stop} data-testid="play-stop">
+              Stop
+            </button>
+          )}
+          {reason && <span className="start-reason">{reason}</span>}
+        </div>
+      </form>
+      <div className="play-outputs">
+        <OutputPane title="Base model" view={base.view} testId="play-out-base" />
+        <OutputPane title="Base + adapter" view={tuned.view} testId="play-out-adapter" empty={adapter.trim() === '' ? 'No adapter chosen.' : undefined} />
+      </div>
+    </div>
+  );
+}
