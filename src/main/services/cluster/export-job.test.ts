@@ -1,0 +1,103 @@
+// export-job writes a job folder for every method × strategy: train.py compiles
+// under Debian's python3, the accelerate YAML and DeepSpeed JSON parse and name
+// the requested GPUs and strategy, and what cannot be expressed is refused.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { METHODS } from '../../../shared/config/run-config';
+import { exportJob } from './export-job';
+import { ExportRefusedError, STRATEGIES } from './hf-settings';
+import { readJobFile } from './job-file';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const MODEL = join(ROOT, 'test', 'fixtures', 'models', 'tiny-llama');
+const DATA = join(MODEL, 'eval.jsonl');
+const dir = mkdtempSync(join(tmpdir(), 'loralab-export-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function configFile(method: string, extra: Record<string, unknown> = {}): string {
+  const file = join(dir, `${method}-${Math.random().toString(36).slice(2)}.json`);
+  const config = { name: `${method} run`, model: MODEL, method, data: { train: DATA, eval: DATA, max_seq_len: 32 }, train: { steps: 20, eval_every: 5, save_every: 10 }, ...extra };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+for (const method of METHODS) {
+  for (const strategy of STRATEGIES) {
+    const refused = method === 'adalora' && strategy !== 'ddp';
+    test(`${method} × ${strategy}: ${refused ? 'refused, naming config.method' : 'train.py compiles; accelerate YAML and DeepSpeed JSON name 4 GPUs'}`, () => {
+      const out = join(dir, `${method}-${strategy}`);
+      if (refused) {
+        assert.throws(() => exportJob(null, { source: configFile(method), out, gpus: 4, strategy }), (e: unknown) => e instanceof ExportRefusedError && /config\.method: adalora needs --strategy ddp/.test(e.message));
+        assert.equal(existsSync(out), false, 'a refused export writes nothing');
+        return;
+      }
+      const result = exportJob(null, { source: configFile(method), out, gpus: 4, strategy });
+      assert.equal(result.dir, out);
+      const compiled = spawnSync('python3', ['-m', 'py_compile', join(out, 'train.py')], { encoding: 'utf8' });
+      assert.equal(compiled.status, 0, compiled.stderr);
+
+      const acc = parseYaml(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8')) as Record<string, unknown>;
+      assert.equal(acc.num_processes, 4);
+      assert.equal(acc.num_machines, 1);
+      // PyYAML (YAML 1.1, what accelerate reads with) would take a bare no for False.
+      assert.match(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8'), /^mixed_precision: 'no'$/m);
+      const expectedType = { ddp: 'MULTI_GPU', fsdp: 'FSDP', 'deepspeed-zero2': 'DEEPSPEED', 'deepspeed-zero3': 'DEEPSPEED' }[strategy];
+      assert.equal(acc.distributed_type, expectedType);
+      if (strategy.startsWith('deepspeed')) {
+        const dsc = acc.deepspeed_config as Record<string, unknown>;
+        assert.equal(dsc.deepspeed_config_file, 'deepspeed.json');
+        const ds = JSON.parse(readFileSync(join(out, 'deepspeed.json'), 'utf8'));
+        assert.equal(ds.zero_optimization.stage, strategy === 'deepspeed-zero3' ? 3 : 2);
+        assert.equal(ds.train_micro_batch_size_per_gpu, 'auto');
+        assert.equal(ds.optimizer, undefined, "Trainer's AdamW and schedule, not DeepSpeed's");
+      } else assert.equal(existsSync(join(out, 'deepspeed.json')), false);
+      if (strategy === 'fsdp') assert.equal((acc.fsdp_config as Record<string, unknown>).fsdp_use_orig_params, true);
+
+      const train = readFileSync(join(out, 'train.py'), 'utf8');
+      const peftClass = { lora: 'LoraConfig(', qlora: 'LoraConfig(', adalora: 'AdaLoraConfig(', full: null }[method];
+      if (peftClass) assert.ok(train.includes(peftClass));
+      else assert.ok(!train.includes('get_peft_model('));
+      assert.equal(train.includes('BitsAndBytesConfig('), method === 'qlora');
+      assert.equal(train.includes('AdaLoraBudget()'), method === 'adalora');
+      assert.match(train, /eval_steps=5,/);
+      assert.match(train, /save_steps=10,/);
+      const req = readFileSync(join(out, 'requirements.txt'), 'utf8');
+      assert.match(req, /^transformers==\d+\.\d+\.\d+$/m);
+      assert.match(req, /^peft==\d+\.\d+\.\d+$/m);
+      assert.equal(/^bitsandbytes==/m.test(req), method === 'qlora');
+      assert.equal(/^deepspeed==/m.test(req), strategy.startsWith('deepspeed'));
+      assert.ok(statSync(join(out, 'launch.sh')).mode & 0o100, 'launch.sh is executable');
+      assert.match(readFileSync(join(out, 'launch.sh'), 'utf8'), /accelerate launch --config_file accelerate_config\.yaml train\.py/);
+      assert.equal(readFileSync(join(out, 'data', 'train.jsonl'), 'utf8'), readFileSync(DATA, 'utf8'));
+      const job = readJobFile(out)!;
+      assert.deepEqual([job.sourceRunId, job.strategy, job.gpus, job.config.method], [null, strategy, 4, method]);
+    });
+  }
+}
+
+test('one GPU with ddp is a plain single-process config', () => {
+  const out = join(dir, 'single');
+  exportJob(null, { source: configFile('lora'), out, gpus: 1 });
+  const acc = parseYaml(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual([acc.num_processes, acc.distributed_type], [1, 'NO']);
+});
+
+test('--data-paths keeps the data where it is; an existing non-empty --out is refused', () => {
+  const out = join(dir, 'paths');
+  exportJob(null, { source: configFile('lora'), out, dataPaths: true });
+  assert.equal(existsSync(join(out, 'data')), false);
+  assert.ok(readFileSync(join(out, 'train.py'), 'utf8').includes(`TRAIN_FILE = Path(${JSON.stringify(DATA)})`));
+  assert.throws(() => exportJob(null, { source: configFile('lora'), out }), /exists and is not empty/);
+});
+
+test('a config the Hugging Face stack cannot express is refused with the key and the reason', () => {
+  assert.throws(
+    () => exportJob(null, { source: configFile('qlora', { quant: { block_size: 256 } }), out: join(dir, 'bs') }),
+    /config\.quant\.block_size: 256 is not available: bitsandbytes quantizes 4-bit weights in blocks of 64/,
+  );
+});
