@@ -2,9 +2,14 @@ import { useConnection } from './api/useConnection';
 import { AppHeader } from './components/AppHeader';
 import { ConnectionNotice } from './components/ConnectionNotice';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ComparePage } from './features/compare/ComparePage';
+import { InspectPage } from './features/inspect/InspectPage';
+import { MergePage } from './features/merge/MergePage';
+import { NewRunPage } from './features/new-run/NewRunPage';
+import { PlaygroundPage } from './features/playground/PlaygroundPage';
 import { RunPage } from './features/run/RunPage';
 import { RunsPage } from './features/runs/RunsPage';
-import type { Route } from './route';
+import { routeKey, type Route } from './route';
 import { useHashRoute } from './useHashRoute';
 
 export function App() {
@@ -14,10 +19,13 @@ export function App() {
   const blocked = state.kind === 'refused' || state.kind === 'no-token';
   return (
     <div className="app">
-      <AppHeader />
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        Skip to content
+      </a>
+      <AppHeader page={route.page} />
       <ConnectionNotice state={state} />
       {!blocked && (
-        <main>
+        <main id="main" tabIndex={-1}>
           {/* Keyed by route so a render error on one page does not stick to the next. */}
           <ErrorBoundary key={routeKey(route)}>
             <Page route={route} />
@@ -28,22 +36,40 @@ export function App() {
   );
 }
 
+/** The hash is the router's: the skip link moves focus instead of navigating. */
+function skipToMain(e: React.MouseEvent) {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
 function Page({ route }: { route: Route }) {
   switch (route.page) {
     case 'runs':
       return <RunsPage />;
     case 'run':
       return <RunPage key={route.runId} runId={route.runId} />;
+    case 'compare':
+      return <ComparePage key={route.runIds.join(',')} runIds={route.runIds} />;
+    case 'new':
+      return <NewRunPage />;
+    case 'inspect':
+      return <InspectPage />;
+    case 'merge':
+      return <MergePage />;
+    case 'playground':
+      return <PlaygroundPage />;
     case 'not-found':
-      return (
-        <div className="page" data-testid="not-found">
-          <h1>Nothing here</h1>
-          <p>
-            There is no page at <code>{route.hash}</code>. <a href="#/">Go to all runs</a>.
-          </p>
-        </div>
-      );
+      return <NotFound hash={route.hash} />;
   }
 }
 
-const routeKey = (route: Route) => (route.page === 'run' ? `run-${route.runId}` : route.page);
+function NotFound({ hash }: { hash: string }) {
+  return (
+    <div className="page" data-testid="not-found">
+      <h1>Nothing here</h1>
+      <p>
+        There is no page at <code>{hash}</code>. <a href="#/">Go to all runs</a>.
+      </p>
+    </div>
+  );
+}

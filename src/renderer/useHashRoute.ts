@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { parseRoute, routeHref, type Route } from './route';
+import { parseRoute, routeHref, type KnownRoute, type Route } from './route';
 
 function subscribe(listener: () => void): () => void {
   window.addEventListener('hashchange', listener);
@@ -12,6 +12,6 @@ export function useHashRoute(): Route {
   return parseRoute(useSyncExternalStore(subscribe, currentHash));
 }
 
-export function navigate(route: Exclude<Route, { page: 'not-found' }>): void {
+export function navigate(route: KnownRoute): void {
   window.location.hash = routeHref(route);
 }

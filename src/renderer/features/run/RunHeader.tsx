@@ -1,34 +1,39 @@
-import { ACTIVE_STATUSES, type RunDetail, type RunStatus } from '../../../shared/ipc/schemas';
+import { ACTIVE_STATUSES, type RunDetail } from '../../../shared/ipc/schemas';
 import { StatusBadge } from '../../components/StatusBadge';
+import { TagEditor } from '../../components/TagEditor';
 import { formatTimestamp } from '../../lib/format';
+import { routeHref } from '../../route';
 import { ResumeButton } from './ResumeButton';
+import { RESUMABLE } from './run-status';
 import { StopButton } from './StopButton';
 
-const RESUMABLE: readonly RunStatus[] = ['stopped', 'crashed', 'failed'];
-
 export function RunHeader({ run }: { run: RunDetail }) {
+  const parent = run.lineage[0] ?? run.parentRunId;
   return (
     <div className="page-header run-header">
-      <div>
+      <div className="run-title">
         <h1 data-testid="run-name">{run.name}</h1>
         <p className="muted run-meta">
-          <span data-testid="run-id">#{run.id}</span> · {run.method} · created {formatTimestamp(run.createdAt)}
-          {run.parentRunId !== null && (
+          <span data-testid="run-id">#{run.id}</span> · {run.method}
+          {run.rank !== null && ` r=${run.rank}`} · <span title={run.baseModel}>{baseName(run.baseModel)}</span> · created{' '}
+          {formatTimestamp(run.createdAt)}
+          {parent !== null && parent !== undefined && (
             <>
               {' '}
-              · continues{' '}
-              <a href={`#/runs/${run.parentRunId}`} data-testid="run-parent">
-                #{run.parentRunId}
-              </a>
+              · continues <a href={routeHref({ page: 'run', runId: parent })}>#{parent}</a>
             </>
           )}
         </p>
+        <TagEditor runId={run.id} tags={run.tags} />
       </div>
       <div className="run-actions">
         <StatusBadge status={run.status} testId="run-status" />
-        {ACTIVE_STATUSES.includes(run.status) && <StopButton runId={run.id} />}
-        {RESUMABLE.includes(run.status) && <ResumeButton runId={run.id} />}
+        {(ACTIVE_STATUSES.includes(run.status) || run.engineAlive) && <StopButton runId={run.id} />}
+        {RESUMABLE.includes(run.status) && run.checkpoints.length > 0 && <ResumeButton runId={run.id} />}
       </div>
     </div>
   );
 }
+
+/** The last path segment: "lab-tiny-llama" for resources/models/lab-tiny-llama. */
+export const baseName = (path: string): string => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || path;

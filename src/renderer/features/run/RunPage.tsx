@@ -1,17 +1,26 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
+import { ACTIVE_STATUSES } from '../../../shared/ipc/schemas';
+import { METRIC } from '../../../shared/ipc/metric-names';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { LossChart } from '../../components/LossChart';
+import { ArtifactsCard } from './ArtifactsCard';
+import { CheckpointsCard } from './CheckpointsCard';
+import { LineageCard } from './LineageCard';
+import { QloraMemoryCard } from './QloraMemoryCard';
+import { RankHeatmapCard } from './RankHeatmap';
+import { RunCharts } from './RunCharts';
 import { RunConfig } from './RunConfig';
 import { RunHeader } from './RunHeader';
+import { RunHistoryCard } from './RunHistoryCard';
 import { RunProgress } from './RunProgress';
-import { progressView } from './progress';
+import { curveSpeed, progressView } from './progress';
+import { runHistory } from './run-history';
 import { useLiveMetrics } from './useLiveMetrics';
 import { useRun } from './useRun';
 import { useRunProgress } from './useRunProgress';
 
 /** One run, live. Rendered with key={runId}, so a different run starts from fresh state. */
 export function RunPage({ runId }: { runId: number }) {
-  const { run, error, notFound } = useRun(runId);
+  const { run, error, notFound, seen } = useRun(runId);
   const { series, error: metricsError } = useLiveMetrics(runId);
   const progress = useRunProgress(runId);
 
@@ -19,13 +28,15 @@ export function RunPage({ runId }: { runId: number }) {
     document.title = run ? `${run.name} (#${run.id}) — LoRA Lab` : `Run #${runId} — LoRA Lab`;
   }, [run, runId]);
 
-  const loss = series.get('loss');
-  const view = progressView(progress, loss?.[loss.length - 1], run?.config, run?.status);
+  const loss = series.get(METRIC.loss);
+  const speed = useMemo(() => curveSpeed(loss ?? [], series.get(METRIC.tokensPerSecond)), [loss, series]);
+  const view = progressView(progress, loss?.[loss.length - 1], run?.config, run?.status, speed);
   const failed = run && (run.status === 'failed' || run.status === 'crashed');
+  const history = useMemo(() => (run ? runHistory(run, series, seen) : []), [run, series, seen]);
 
   return (
     <div className="page" data-testid="run-page" data-run-id={runId}>
-      <p>
+      <p className="back">
         <a href="#/">← All runs</a>
       </p>
       {notFound && !run ? (
@@ -45,11 +56,18 @@ export function RunPage({ runId }: { runId: number }) {
           <RunProgress view={view} />
         </>
       )}
-      <section className="card">
-        <h2>Loss</h2>
-        {metricsError && <ErrorMessage testId="metrics-error">Could not load the metrics so far: {metricsError}</ErrorMessage>}
-        <LossChart series={series} />
-      </section>
+      {metricsError && <ErrorMessage testId="metrics-error">Could not load the metrics so far: {metricsError}</ErrorMessage>}
+      <RunCharts metrics={series} runId={runId} />
+      {run?.method === 'adalora' && <RankHeatmapCard runId={runId} active={ACTIVE_STATUSES.includes(run.status)} />}
+      {run?.method === 'qlora' && <QloraMemoryCard metrics={series} />}
+      {run && (
+        <div className="two-col">
+          <CheckpointsCard run={run} />
+          <ArtifactsCard run={run} />
+          <LineageCard run={run} />
+          <RunHistoryCard entries={history} />
+        </div>
+      )}
       {run && <RunConfig config={run.config} />}
     </div>
   );

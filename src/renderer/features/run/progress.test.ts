@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configuredSteps, progressView, type ProgressEvent } from './progress';
+import { configuredSteps, curveSpeed, progressView, type ProgressEvent } from './progress';
 
 const event = (step: number, over: Partial<ProgressEvent> = {}): ProgressEvent => ({
   runId: 1,
@@ -48,4 +48,17 @@ test('finished runs show a full bar (completed) and no speed or ETA', () => {
   const stopped = progressView(null, { step: 30, value: 1 }, config, 'stopped');
   assert.equal(stopped.fraction, 0.3);
   assert.equal(progressView(null, undefined, {}, 'queued').fraction, null);
+});
+
+test('a run trained elsewhere (no live events) gets its speed and ETA from the stored curve', () => {
+  // 10 steps every 2 s at the end of the curve: 5 steps/s.
+  const loss = Array.from({ length: 30 }, (_, i) => ({ step: i + 1, wallTime: 1_000 + i * 200 }));
+  const speed = curveSpeed(loss, [{ value: 1200 }], 10);
+  assert.ok(Math.abs(speed.stepsPerSecond! - 5) < 1e-9);
+  const v = progressView(null, { step: 30, value: 2 }, config, 'running', speed);
+  assert.ok(Math.abs(v.etaSeconds! - 70 / 5) < 1e-9, String(v.etaSeconds));
+  assert.equal(v.tokensPerSecond, 1200);
+  assert.equal(progressView(null, { step: 30, value: 2 }, config, 'stopped', speed).etaSeconds, null);
+  assert.deepEqual(curveSpeed([]), { stepsPerSecond: null, tokensPerSecond: null });
+  assert.equal(curveSpeed([{ step: 1, wallTime: 5 }]).stepsPerSecond, null);
 });

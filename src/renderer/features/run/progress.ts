@@ -1,11 +1,16 @@
 // What the progress bar shows. onProgress events carry the full picture while a run
-// trains; before the first one (a reload, a finished run) the stored curve and config
-// still give the step, the loss and the total.
+// trains under this server's supervisor; before the first one (a reload) and for a
+// run another process trains (`loralab train` in a terminal), the stored curve and
+// config give the step, the loss, the total, the speed and the time left.
 import type { EventOf } from '../../../shared/ipc/contract';
 import type { RunStatus } from '../../../shared/ipc/schemas';
-import type { StepValue } from '../../components/chart-math';
 
 export type ProgressEvent = EventOf<'onProgress'>;
+
+export interface StepValue {
+  step: number;
+  value: number;
+}
 
 export interface ProgressView {
   step: number;
@@ -25,11 +30,37 @@ export function configuredSteps(config: Readonly<Record<string, unknown>> | unde
   return typeof steps === 'number' && Number.isInteger(steps) && steps > 0 ? steps : null;
 }
 
+/** Speed read off the stored curve: what the view falls back on without live events. */
+export interface CurveSpeed {
+  stepsPerSecond: number | null;
+  tokensPerSecond: number | null;
+}
+
+/**
+ * Steps per second over the last `window` points of a curve (wall times in ms), so the
+ * ETA follows the current pace rather than the average since the start.
+ */
+export function curveSpeed(
+  loss: readonly { step: number; wallTime: number }[],
+  tokensPerSecond: readonly { value: number }[] = [],
+  window = 20,
+): CurveSpeed {
+  const last = loss[loss.length - 1];
+  const first = loss[Math.max(0, loss.length - 1 - window)];
+  const seconds = last && first ? (last.wallTime - first.wallTime) / 1000 : 0;
+  const steps = last && first ? last.step - first.step : 0;
+  return {
+    stepsPerSecond: seconds > 0 && steps > 0 ? steps / seconds : null,
+    tokensPerSecond: tokensPerSecond[tokensPerSecond.length - 1]?.value ?? null,
+  };
+}
+
 export function progressView(
   event: ProgressEvent | null,
   lastLoss: StepValue | undefined,
   config: Readonly<Record<string, unknown>> | undefined,
   status: RunStatus | undefined,
+  curve: CurveSpeed = { stepsPerSecond: null, tokensPerSecond: null },
 ): ProgressView {
   const live = event !== null && event.step >= (lastLoss?.step ?? -1);
   const step = live ? event.step : (lastLoss?.step ?? 0);
@@ -43,7 +74,12 @@ export function progressView(
     fraction,
     loss: live ? event.loss : (lastLoss?.value ?? null),
     // Speed and time left only mean something while the run trains.
-    tokensPerSecond: running ? (event?.tokensPerSecond ?? null) : null,
-    etaSeconds: running ? (event?.etaSeconds ?? null) : null,
+    tokensPerSecond: running ? (live ? event.tokensPerSecond : null) ?? curve.tokensPerSecond : null,
+    etaSeconds: running ? ((live ? event.etaSeconds : null) ?? curveEta(step, totalSteps, curve)) : null,
   };
+}
+
+function curveEta(step: number, totalSteps: number | null, curve: CurveSpeed): number | null {
+  if (totalSteps === null || curve.stepsPerSecond === null) return null;
+  return Math.max(0, totalSteps - step) / curve.stepsPerSecond;
 }

@@ -5,11 +5,14 @@ import { client } from '../../api/client';
 import { useConnection } from '../../api/useConnection';
 import { coalesce } from '../../lib/coalesce';
 import { errorMessage } from '../../lib/errors';
+import type { SeenStatus } from './run-history';
 
 export interface RunState {
   run: RunDetail | null;
   error: string | null;
   notFound: boolean;
+  /** Status changes this page saw live, for the history. */
+  seen: SeenStatus[];
 }
 
 /**
@@ -17,9 +20,9 @@ export interface RunState {
  * (for the error text and end time); while the run is active a slow poll covers an
  * event lost in a reconnect.
  */
-export function useRun(runId: number, pollMs = 5000): RunState {
+export function useRun(runId: number, pollMs = 2000): RunState {
   const { generation } = useConnection();
-  const [state, setState] = useState<RunState>({ run: null, error: null, notFound: false });
+  const [state, setState] = useState<RunState>({ run: null, error: null, notFound: false, seen: [] });
   const status = state.run?.status;
   const statusRef = useRef(status);
   useEffect(() => {
@@ -31,17 +34,18 @@ export function useRun(runId: number, pollMs = 5000): RunState {
     const load = coalesce(async () => {
       try {
         const run = await client.request('runs.get', { runId });
-        if (!disposed) setState({ run, error: null, notFound: false });
+        if (!disposed) setState((s) => ({ run, error: null, notFound: false, seen: s.seen }));
       } catch (err) {
         if (disposed) return;
         const notFound = err instanceof RemoteError && err.code === 'NOT_FOUND';
-        setState((s) => ({ run: s.run, error: errorMessage(err), notFound }));
+        setState((s) => ({ ...s, error: errorMessage(err), notFound }));
       }
     });
     // Subscribe before the first read so a change between the two is not missed.
     const off = client.on('onRunStatus', (e) => {
       if (e.runId !== runId) return;
-      setState((s) => (s.run ? { ...s, run: { ...s.run, status: e.status, error: e.error } } : s));
+      const seen: SeenStatus = { at: Date.now(), status: e.status, error: e.error };
+      setState((s) => ({ ...s, seen: [...s.seen, seen], run: s.run ? { ...s.run, status: e.status, error: e.error } : s.run }));
       load();
     });
     load();

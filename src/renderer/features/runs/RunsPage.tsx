@@ -1,24 +1,26 @@
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { NewRunButton } from './NewRunButton';
+import { newRunHref } from '../../route';
 import { RunsTable } from './RunsTable';
 import { useRuns } from './useRuns';
 
 export function RunsPage() {
-  const { runs, error } = useRuns();
+  const { runs, error, reload } = useRuns();
 
   useEffect(() => {
     document.title = 'Runs — LoRA Lab';
   }, []);
 
   return (
-    <div className="page">
+    <div className="page page-wide">
       <div className="page-header">
         <h1>Runs</h1>
-        <NewRunButton />
+        <a className="button primary" href={newRunHref()} data-testid="new-run">
+          New run
+        </a>
       </div>
       {error && <ErrorMessage testId="runs-error">Could not load runs: {error}</ErrorMessage>}
-      {runs ? <RunsTable runs={runs} /> : !error && <p className="muted">Loading runs…</p>}
+      {runs ? <RunsTable runs={runs} onChanged={reload} /> : !error && <p className="muted">Loading runs…</p>}
     </div>
   );
 }

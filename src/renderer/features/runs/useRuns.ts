@@ -8,6 +8,8 @@ import { errorMessage } from '../../lib/errors';
 export interface RunsState {
   runs: RunSummary[] | null;
   error: string | null;
+  /** Re-read now (after a delete or a tag). */
+  reload: () => void;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface RunsState {
  */
 export function useRuns(intervalMs = 3000): RunsState {
   const { generation } = useConnection();
-  const [state, setState] = useState<RunsState>({ runs: null, error: null });
+  const [state, setState] = useState<Omit<RunsState, 'reload'>>({ runs: null, error: null });
+  const [reload, setReload] = useState<() => void>(() => () => undefined);
 
   useEffect(() => {
     let disposed = false;
@@ -29,6 +32,7 @@ export function useRuns(intervalMs = 3000): RunsState {
         if (!disposed) setState((s) => ({ runs: s.runs, error: errorMessage(err) }));
       }
     });
+    setReload(() => load);
     const off = client.on('onRunStatus', load);
     load();
     const timer = window.setInterval(load, intervalMs);
@@ -39,5 +43,5 @@ export function useRuns(intervalMs = 3000): RunsState {
     };
   }, [generation, intervalMs]);
 
-  return state;
+  return { ...state, reload };
 }

@@ -1,0 +1,37 @@
+import { useMemo, useState } from 'react';
+import { ChartControls } from '../../components/chart/ChartControls';
+import { MetricChart } from '../../components/chart/MetricChart';
+import { formatInteger } from '../../lib/format';
+import type { MetricSeries } from './metrics-merge';
+import { runCharts } from './run-charts';
+
+/** Every metric of the run, live, on charts whose cursors move together. */
+export function RunCharts({ metrics, runId }: { metrics: MetricSeries; runId: number }) {
+  const [log, setLog] = useState(false);
+  const [smoothing, setSmoothing] = useState(0);
+  const specs = useMemo(() => runCharts(metrics), [metrics]);
+  return (
+    <section className="card" aria-labelledby="charts-title">
+      <div className="card-head">
+        <h2 id="charts-title">Metrics</h2>
+        <ChartControls log={log} onLog={setLog} smoothing={smoothing} onSmoothing={setSmoothing} />
+      </div>
+      <p className="muted small-note">Drag across a chart to zoom, double-click to reset; focus a chart and use ←/→, + and −, 0 from the keyboard.</p>
+      <div className="chart-grid">
+        {specs.map((spec) => (
+          <MetricChart
+            key={spec.id}
+            testId={spec.id}
+            title={spec.title}
+            series={spec.series}
+            xLabel="step"
+            formatX={formatInteger}
+            log={log}
+            smoothing={smoothing}
+            syncKey={`run-${runId}`}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}
