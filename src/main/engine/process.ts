@@ -19,14 +19,33 @@ let stopRequested = false;
 let busy = false;
 /** Resolves when the last message sent has been handed to the channel (process.exit would drop it otherwise). */
 let lastSend: Promise<void> = Promise.resolve();
+// The parent may die at any moment (SIGKILL, a closed terminal). Sending to it then
+// fails with EPIPE or ERR_IPC_CHANNEL_CLOSED: with a callback the failure comes to
+// the callback instead of an 'error' event (which, unhandled, would kill the engine
+// before it checkpoints and records the stop), and a synchronous throw is caught.
 const send = (msg: FromEngine): void => {
   if (!process.connected || !process.send) return;
-  lastSend = new Promise((resolve) => process.send!(msg, undefined, {}, () => resolve()));
+  lastSend = new Promise((resolve) => {
+    try {
+      process.send!(msg, undefined, {}, () => resolve());
+    } catch {
+      resolve();
+    }
+  });
 };
 
-process.on('SIGTERM', () => (stopRequested = true));
+// stderr is a pipe to the supervisor: once it is gone, a write fails with EPIPE.
+// Losing that output is fine; dying of it is not.
+process.stderr.on('error', () => undefined);
+process.stdout.on('error', () => undefined);
+
+// Every way a user or the system asks a run to end — a stop request, SIGTERM, a
+// closed terminal (SIGHUP), Ctrl-C (SIGINT reaches the whole foreground process
+// group, the engine too) — ends it after the current step, with a checkpoint.
+const requestStop = () => (stopRequested = true);
+for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, requestStop);
 // The supervisor is gone (the CLI was interrupted, the app quit): stop cleanly.
-process.on('disconnect', () => (stopRequested = true));
+process.on('disconnect', requestStop);
 process.on('message', (raw: unknown) => {
   const msg = parseMessage(toEngineSchema, raw, 'the parent');
   if (!msg) return;

@@ -69,10 +69,11 @@ test('SIGKILL mid-append: integrity ok and the rows form a complete prefix', { t
       assert.equal(p.value, expectedValue(step, j));
     });
 
-    // The supervisor's view after the kill: the run was running and is now crashed.
-    assert.equal(reg.runs.get(runId)?.status, 'running');
-    assert.equal(reg.runs.markCrashedIfActive(runId, 'engine killed by SIGKILL'), true);
-    assert.equal(reg.runs.get(runId)?.status, 'crashed');
+    // A reader after the kill: the run's process is gone, so it is crashed, never running.
+    const run = reg.runs.get(runId);
+    assert.equal(run?.status, 'crashed');
+    assert.match(run?.error ?? '', /is no longer running/);
+    assert.equal(reg.runs.markCrashedIfActive(runId, 'engine killed by SIGKILL'), false, 'already recorded');
     reg.close();
     nextStep = steps;
   }

@@ -111,6 +111,15 @@ export class RunsService {
     const run = this.require(runId);
     if (run.status === 'running' || run.status === 'queued') throw new LoraLabError('CONFLICT', `run ${runId} is ${run.status}; stop it before resuming`);
     if (run.status === 'completed') throw new LoraLabError('CONFLICT', `run ${runId} has completed; start a new run with init_from: ${runId} to continue training it`);
+    // The checks above explain; the claim decides. It is one compare-and-set in the
+    // registry, so of two resumes at once (two windows, a double click, two CLIs)
+    // exactly one wins and the other changes nothing.
+    try {
+      this.registry.runs.claim(runId);
+    } catch {
+      const now = this.registry.runs.get(runId);
+      throw new LoraLabError('CONFLICT', `run ${runId} is ${now?.status ?? 'gone'}; another resume took it first`);
+    }
     this.supervisor.start(runId, { resumeFrom: checkpoint });
     return { runId, checkpoint };
   }

@@ -2,13 +2,14 @@
 // stops it on request, and — when an engine dies without recording an outcome
 // (SIGKILL, OOM, a native crash) — marks the run crashed with the reason. The
 // registry stays consistent because the engine's writes are SQLite transactions
-// and the crash mark is one conditional UPDATE.
+// and the crash mark is one conditional UPDATE on the engine's pid. Nothing an
+// engine does (dying, a broken pipe) and no registry failure throws out of the
+// handlers here, which run outside any caller's try/catch.
 import { fork, type ChildProcess } from 'node:child_process';
 import { basename, dirname, extname, join } from 'node:path';
-import type { FromEngine, RunJob } from '../engine/protocol';
+import { fromEngineSchema, parseMessage, type FromEngine, type RunJob } from '../engine/protocol';
 import type { Registry } from '../registry/index';
 import type { EventHub } from './event-hub';
-import { isProcessAlive } from '../engine/io/pid';
 
 export interface SupervisorOptions {
   registry: Registry;
@@ -57,11 +58,18 @@ export class Supervisor {
       stderrTail.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
       stderrTail.splice(0, Math.max(0, stderrTail.length - STDERR_LINES));
     });
-    child.on('message', (msg: FromEngine) => this.relay(msg));
+    child.on('message', (raw: unknown) => {
+      const msg = parseMessage(fromEngineSchema, raw, `the engine of run ${runId}`);
+      if (msg) this.relay(msg);
+    });
+    // A send to an engine that already died fails with EPIPE as an 'error' event; the
+    // exit handler below records the outcome, so the error itself is not ours to throw.
+    child.on('error', () => undefined);
+    child.stderr?.on('error', () => undefined);
     const exited = new Promise<void>((resolve) => {
       child.on('exit', (code, signal) => {
         this.active.delete(runId);
-        this.onExit(runId, code, signal, stderrTail);
+        this.onExit(runId, child.pid, code, signal, stderrTail);
         resolve();
       });
     });
@@ -75,7 +83,7 @@ export class Supervisor {
       resumeFrom: from.resumeFrom ?? null,
       initFrom: from.initFrom ?? null,
     };
-    child.send(job);
+    sendTo(child, job);
     return child.pid ?? -1;
   }
 
@@ -83,8 +91,7 @@ export class Supervisor {
   stop(runId: number): boolean {
     const a = this.active.get(runId);
     if (!a) return false;
-    if (a.child.connected) a.child.send({ type: 'stop' });
-    else a.child.kill('SIGTERM');
+    if (!a.child.connected || !sendTo(a.child, { type: 'stop' })) a.child.kill('SIGTERM');
     const timer = setTimeout(() => a.child.kill('SIGKILL'), this.opts.stopGraceMs ?? 15_000);
     void a.exited.then(() => clearTimeout(timer));
     return true;
@@ -116,35 +123,53 @@ export class Supervisor {
     else if (msg.type === 'progress') {
       const { type: _type, ...progress } = msg;
       hub.emit('onProgress', progress);
-    } else hub.emit('onRunStatus', { runId: msg.runId, status: msg.status, error: msg.error });
+    } else if (msg.type === 'finished') hub.emit('onRunStatus', { runId: msg.runId, status: msg.status, error: msg.error });
   }
 
-  private onExit(runId: number, code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): void {
+  /**
+   * Runs in a child process's 'exit' handler, where an exception would end this
+   * process: a registry that cannot be written (SQLITE_FULL on a full disk) is
+   * reported in one line, and the run is announced crashed anyway — the registry
+   * still says running, and the next reader reconciles it (its engine is gone).
+   */
+  private onExit(runId: number, pid: number | undefined, code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): void {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const last = stderrTail.at(-1);
     const reason = `engine process ${how} before recording an outcome${last ? ` (last output: ${last})` : ''}`;
-    if (this.opts.registry.runs.markCrashedIfActive(runId, reason)) {
-      this.opts.hub.emit('onRunStatus', { runId, status: 'crashed', error: reason });
+    let marked: boolean;
+    try {
+      // Only while the run is still this engine's (or queued by this process).
+      marked = this.opts.registry.runs.markCrashedIfActive(runId, reason, pid === undefined ? [process.pid] : [pid, process.pid]);
+    } catch (err) {
+      process.stderr.write(`loralab: ${registryFailure(this.opts.registry.path, `record run ${runId} as crashed`, err)}\n`);
+      marked = true;
     }
+    if (marked) this.opts.hub.emit('onRunStatus', { runId, status: 'crashed', error: reason });
   }
 }
 
+/** Sends to an engine; false when its channel is already closed (it died). */
+function sendTo(child: ChildProcess, msg: unknown): boolean {
+  try {
+    return child.send(msg as never, () => undefined);
+  } catch {
+    return false;
+  }
+}
+
+/** "registry <file>: could not <what>: database or disk is full" — the cause, never a stack. */
+export function registryFailure(path: string, what: string, err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const why = code === 'SQLITE_FULL' ? 'the disk is full' : err instanceof Error ? err.message : String(err);
+  return `registry ${path}: could not ${what}: ${why}`;
+}
+
 /**
- * Marks runs crashed whose engine is gone although the registry says they are
- * active (the app or machine went down with them). Runs of live engines owned by
- * another process (a CLI in another terminal) are left alone.
+ * Marks runs crashed whose owner is gone although the registry says they are
+ * active (the app or machine went down with them). Every read of runs does the
+ * same (RunsRepo.get/list); this does it for all of them at once, at start-up.
  */
 export function reconcileOrphans(registry: Registry): number[] {
-  const orphans: number[] = [];
-  for (const status of ['running', 'queued'] as const) {
-    for (const run of registry.runs.list({ status })) {
-      if (run.pid !== null && isProcessAlive(run.pid)) continue;
-      // A queued run without a pid may be starting right now in another process.
-      if (status === 'queued' && Date.now() - run.createdAt < 60_000) continue;
-      const reason = run.pid === null ? 'engine never started' : `engine process ${run.pid} is no longer running`;
-      if (registry.runs.markCrashedIfActive(run.id, `${reason} (found when the registry was opened)`)) orphans.push(run.id);
-    }
-  }
-  return orphans;
+  return registry.runs.reconcileOrphans();
 }
 

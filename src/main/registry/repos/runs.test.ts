@@ -1,14 +1,26 @@
-// Runs: create, get, list, the status life cycle, crash marking and lastLoss.
+// Runs: create, get, list, the status life cycle (compare-and-set on status and
+// owner pid), crash marking, reconciliation of orphans by readers, and lastLoss.
 // Run: node --import tsx --test src/main/registry/repos/runs.test.ts
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { RegistryError, openRegistry, type Registry } from '../index';
+import { RegistryError, openRegistry, type OwnerProbe, type Registry } from '../index';
 import { tempRegistryPath } from '../testdata/temp';
 
-function fresh(): Registry {
-  const reg = openRegistry(tempRegistryPath());
+/** The life-cycle tests record made-up engine pids; they are taken as alive there. */
+const ALL_ALIVE: OwnerProbe = { isEngine: () => true, isAlive: () => true };
+
+/** A registry on a fresh file; `null` asks the operating system about pids. */
+function fresh(ownerProbe: OwnerProbe | null = ALL_ALIVE, path = tempRegistryPath()): Registry {
+  const reg = openRegistry(path, { ownerProbe: ownerProbe ?? undefined });
   test.after(() => reg.close());
   return reg;
+}
+
+/** The pid of a process that has exited (a real one, so the OS probe can be asked about it). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(r.stdout);
 }
 
 const code = (expected: string) => (err: unknown) => err instanceof RegistryError && err.code === expected;
@@ -24,7 +36,7 @@ test('create returns the stored row; get round-trips the config', () => {
   assert.ok(run.createdAt >= before && run.createdAt <= Date.now());
   assert.deepEqual(
     [run.startedAt, run.endedAt, run.error, run.pid],
-    [null, null, null, null],
+    [null, null, null, process.pid],
   );
   assert.deepEqual(reg.runs.get(run.id), run);
   assert.equal(reg.runs.get(run.id + 100), undefined);
@@ -88,6 +100,8 @@ test('failed with an error, then resumed: error cleared, first start kept', () =
   const startedAt = reg.runs.get(id)!.startedAt;
   reg.runs.finish(id, 'failed', 'loss is NaN at step 12');
   assert.equal(reg.runs.get(id)!.error, 'loss is NaN at step 12');
+  assert.throws(() => reg.runs.markRunning(id, 11), /cannot start run \d+: it is failed/, 'an engine starts only a queued run');
+  reg.runs.claim(id);
   reg.runs.markRunning(id, 11);
   const resumed = reg.runs.get(id)!;
   assert.deepEqual([resumed.status, resumed.pid, resumed.error, resumed.endedAt], ['running', 11, null, null]);
@@ -127,6 +141,65 @@ test('markCrashedIfActive affects only queued and running runs', () => {
   assert.ok(r.endedAt !== null);
   assert.equal(reg.runs.get(completed)!.status, 'completed');
   assert.equal(reg.runs.get(failed)!.error, 'original reason');
+});
+
+test('two claims of one run: exactly one wins, the other is refused and changes nothing', () => {
+  const path = tempRegistryPath();
+  const a = fresh(ALL_ALIVE, path);
+  const b = fresh(ALL_ALIVE, path);
+  const { id } = a.runs.create({ name: 'r', method: 'lora', config: {} });
+  a.runs.markRunning(id, 500);
+  a.runs.finish(id, 'stopped', null, 500);
+  a.runs.claim(id, 601);
+  assert.throws(() => b.runs.claim(id, 602), (e: unknown) => code('REGISTRY_INVALID_TRANSITION')(e) && /cannot resume run \d+: it is queued \(owned by pid 601\)/.test(String(e)));
+  assert.deepEqual([b.runs.get(id)!.status, b.runs.get(id)!.pid], ['queued', 601]);
+  // Only an engine of the winner may take the run; the loser's engine is refused.
+  assert.throws(() => b.runs.markRunning(id, 702, 602), code('REGISTRY_INVALID_TRANSITION'));
+  a.runs.markRunning(id, 701, 601);
+  // An engine that does not own the run cannot finish it, nor can a supervisor crash it by another pid.
+  assert.throws(() => b.runs.finish(id, 'failed', 'I lost', 702), code('REGISTRY_INVALID_TRANSITION'));
+  assert.equal(b.runs.markCrashedIfActive(id, 'not mine', [702, 602]), false);
+  assert.deepEqual([a.runs.get(id)!.status, a.runs.get(id)!.pid], ['running', 701]);
+  a.runs.finish(id, 'completed', null, 701);
+  assert.equal(b.runs.get(id)!.status, 'completed');
+});
+
+test('readers reconcile: a running run whose engine pid is dead is crashed, in get, list and a status filter', () => {
+  const reg = fresh(null);
+  const { id } = reg.runs.create({ name: 'orphan', method: 'lora', config: {} });
+  const dead = deadPid();
+  reg.runs.markRunning(id, dead);
+  const row = reg.runs.get(id)!;
+  assert.deepEqual([row.status, row.pid], ['crashed', null]);
+  assert.match(row.error!, new RegExp(`engine process ${dead} is no longer running`));
+  assert.deepEqual(reg.runs.list({ status: 'running' }), []);
+
+  // A live process that is not an engine (this test runner) does not own a running run either.
+  const { id: other } = reg.runs.create({ name: 'stranger', method: 'lora', config: {} });
+  reg.runs.markRunning(other, process.pid);
+  assert.equal(reg.runs.list().find((r) => r.id === other)!.status, 'crashed');
+
+  // A queued run belongs to the live process that queued it; when that process is gone, it is crashed.
+  const { id: queued } = reg.runs.create({ name: 'queued', method: 'lora', config: {} });
+  assert.equal(reg.runs.get(queued)!.status, 'queued');
+  reg.runs.finish(queued, 'stopped');
+  reg.runs.claim(queued, deadPid());
+  assert.equal(reg.runs.get(queued)!.status, 'crashed');
+  assert.deepEqual(reg.runs.reconcileOrphans(), []);
+});
+
+test('a read-only reader reports an orphan crashed without recording it', () => {
+  const path = tempRegistryPath();
+  const writer = fresh(null, path);
+  const { id } = writer.runs.create({ name: 'orphan', method: 'lora', config: {} });
+  writer.runs.markRunning(id, deadPid());
+  const reader = openRegistry(path, { readonly: true });
+  test.after(() => reader.close());
+  const seen = reader.runs.get(id)!;
+  assert.equal(seen.status, 'crashed');
+  assert.match(seen.error!, /not yet recorded/);
+  assert.equal(writer.runs.reconcileOrphans().length, 1);
+  assert.equal(reader.runs.get(id)!.error!.includes('not yet recorded'), false);
 });
 
 test('lastLoss is the loss at the highest step, or null', () => {

@@ -13,6 +13,8 @@ const runId = Number(runIdArg);
 const perBatch = Number(perBatchArg);
 
 const reg = openRegistry(path);
+// Like an engine: take the run its parent queued, or (as a resume does) claim it first.
+if (reg.runs.get(runId)?.status !== 'queued') reg.runs.claim(runId);
 reg.runs.markRunning(runId, process.pid);
 for (let step = Number(firstStepArg); ; step++) {
   const points = Array.from({ length: perBatch }, (_, j) => ({
