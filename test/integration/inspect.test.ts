@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync,
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { inspectModel } from '../../src/main/cli/commands/inspect';
+import { inspectModel } from '../../src/main/services/inspect';
 import { architectureFor, type TensorShape } from '../../src/main/engine/models/index';
 import { CLI, ROOT, tempDir } from '../helpers';
 

@@ -1,39 +1,102 @@
-// Messages between the run supervisor and an engine process (Node IPC channel of
-// child_process.fork). The engine also writes everything durable to the registry
-// itself, so these messages are for live progress only: losing one loses nothing.
-import type { BackendName } from '../../shared/ipc/schemas';
+// Messages between main (the run supervisor, the jobs service) and an engine
+// process over the Node IPC channel of child_process.fork. One definition: zod
+// schemas, validated on both sides of the boundary, built from the contract's own
+// event schemas (a progress message IS an onProgress payload plus its type). The
+// engine writes everything durable about a run to the registry itself, so
+// progress messages are for live display only: losing one loses nothing.
+import { z } from 'zod';
+import { events } from '../../shared/ipc/contract';
+import {
+  evalRequestSchema,
+  evalResultSchema,
+  generateRequestSchema,
+  generateResultSchema,
+  jobIdSchema,
+  mergeDtypeSchema,
+  mergeResultSchema,
+} from '../../shared/ipc/job-schemas';
+import { backendNameSchema, doctorReportSchema, runIdSchema } from '../../shared/ipc/schemas';
 
-/** Parent -> engine: the one job an engine process runs. */
-export interface RunJob {
-  type: 'run';
-  runId: number;
-  registryPath: string;
-  /** 'auto' or a backend name; overrides LORALAB_BACKEND when set. */
-  backend?: string;
+/** 'auto' or a backend name; overrides LORALAB_BACKEND when set. */
+const backend = z.string().optional();
+
+/** Parent -> engine: train one run (fresh, resumed from a checkpoint, or started from an adapter). */
+export const runJobSchema = z.strictObject({
+  type: z.literal('run'),
+  runId: runIdSchema,
+  registryPath: z.string().min(1),
+  backend,
   /** The run's folder for checkpoints and the adapter. */
-  runDir: string;
+  runDir: z.string().min(1),
   /** A checkpoint folder to continue from (resume), or null for a fresh start. */
-  resumeFrom: string | null;
+  resumeFrom: z.string().nullable(),
   /** A PEFT adapter folder the run starts from (init_from, resolved), or null. */
-  initFrom: string | null;
+  initFrom: z.string().nullable(),
+});
+export type RunJob = z.infer<typeof runJobSchema>;
+
+/** Parent -> engine: merge adapters into a base model folder (paths absolute, shard size in bytes). */
+export const mergeJobSchema = z.strictObject({
+  type: z.literal('merge'),
+  jobId: jobIdSchema,
+  backend,
+  base: z.string().min(1),
+  adapters: z.array(z.strictObject({ dir: z.string().min(1), weight: z.number().finite() })).min(1),
+  out: z.string().min(1),
+  dtype: mergeDtypeSchema,
+  maxShardBytes: z.number().int().positive().optional(),
+  verify: z.boolean(),
+});
+export type MergeJob = z.infer<typeof mergeJobSchema>;
+
+export const generateJobSchema = z.strictObject({ type: z.literal('generate'), jobId: jobIdSchema, backend, request: generateRequestSchema });
+export type GenerateJob = z.infer<typeof generateJobSchema>;
+
+export const evalJobSchema = z.strictObject({ type: z.literal('eval'), jobId: jobIdSchema, backend, request: evalRequestSchema });
+export type EvalJob = z.infer<typeof evalJobSchema>;
+
+/** Parent -> engine: which backend an engine gets on this machine, and why (the doctor report). */
+export const doctorJobSchema = z.strictObject({ type: z.literal('doctor'), backend, registryPath: z.string() });
+export type DoctorJob = z.infer<typeof doctorJobSchema>;
+
+/** Parent -> engine: finish the current step (or token), record the outcome, exit. */
+export const stopRequestSchema = z.strictObject({ type: z.literal('stop') });
+export type StopRequest = z.infer<typeof stopRequestSchema>;
+
+/** Every job an engine process can run: one per process. */
+export const engineJobSchema = z.discriminatedUnion('type', [runJobSchema, mergeJobSchema, generateJobSchema, evalJobSchema, doctorJobSchema]);
+export type EngineJob = z.infer<typeof engineJobSchema>;
+
+export const toEngineSchema = z.discriminatedUnion('type', [runJobSchema, mergeJobSchema, generateJobSchema, evalJobSchema, doctorJobSchema, stopRequestSchema]);
+export type ToEngine = z.infer<typeof toEngineSchema>;
+
+/** The engine's merge result; main adds the run and artifact it records. */
+export const engineMergeResultSchema = mergeResultSchema.omit({ runId: true, artifactId: true });
+export type EngineMergeResult = z.infer<typeof engineMergeResultSchema>;
+
+export const jobResultSchema = z.union([engineMergeResultSchema, generateResultSchema, evalResultSchema]);
+
+export const fromEngineSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), runId: runIdSchema, backend: backendNameSchema, pid: z.number().int() }),
+  events.onProgress.extend({ type: z.literal('progress') }),
+  z.object({
+    type: z.literal('finished'),
+    runId: runIdSchema,
+    status: z.enum(['completed', 'failed', 'stopped']),
+    error: z.string().nullable(),
+  }),
+  events.onJobProgress.extend({ type: z.literal('job-progress') }),
+  events.onGenerateToken.extend({ type: z.literal('job-token') }),
+  events.onJobDone.omit({ result: true }).extend({ type: z.literal('job-done'), result: jobResultSchema.nullable() }),
+  z.object({ type: z.literal('doctor'), report: doctorReportSchema }),
+]);
+export type FromEngine = z.infer<typeof fromEngineSchema>;
+
+/** Parses a message from the other side; null (and a line on stderr) for anything that is not one. */
+export function parseMessage<T>(schema: z.ZodType<T>, raw: unknown, from: string): T | null {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  process.stderr.write(`loralab: ignored a malformed message from ${from} (${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid'})\n`);
+  return null;
 }
-
-/** Parent -> engine: finish the current step, record the run as stopped, exit. */
-export interface StopRequest {
-  type: 'stop';
-}
-
-export type ToEngine = RunJob | StopRequest;
-
-export type FromEngine =
-  | { type: 'started'; runId: number; backend: BackendName; pid: number }
-  | {
-      type: 'progress';
-      runId: number;
-      step: number;
-      totalSteps: number;
-      loss: number;
-      tokensPerSecond: number | null;
-      etaSeconds: number | null;
-    }
-  | { type: 'finished'; runId: number; status: 'completed' | 'failed' | 'stopped'; error: string | null };

@@ -1,17 +1,27 @@
-// Composes the services behind the IPC contract: one registry, one supervisor,
-// one event hub, the metrics tail and the router. The CLI, Electron main and the
-// `loralab ui` server each create exactly one of these.
-import type { Handlers, Router } from './router';
+// Composes the services behind the IPC contract: one registry, one supervisor
+// (training runs), one jobs service (merge, generate, eval), the doctor, one
+// event hub, the metrics tail and the router. Electron main and the `loralab ui`
+// server each create exactly one of these, as do the CLI commands that need a
+// registry. Nothing here loads tfjs: every model runs in an engine process.
+import type { Router } from './router';
 import { createRouter } from './router';
+import { DoctorService } from './doctor';
 import { EventHub } from './event-hub';
+import { createHandlers } from './handlers';
+import { JobsService } from './jobs';
 import { MetricsTail } from './metrics-tail';
-import { engineEntry, resourcesDir } from './paths';
-import { RunsService, resolveConfigPaths, skeletonConfigPath } from './runs';
+import { engineEntry } from './paths';
+import { RunsService } from './runs';
 import { reconcileOrphans, Supervisor } from './supervisor';
-import { readRunConfigFile } from './config-file';
 import { openRegistry, defaultRegistryPath, type Registry } from '../registry/index';
-import { selectBackend, doctorReport } from '../engine/backend';
-import { toContractPoint } from '../../shared/ipc/schemas';
+
+/** What only a desktop shell can do; absent under `loralab ui` (the browser answers "not supported"). */
+export interface DesktopHooks {
+  /** Reveals the path in the system file manager; false when it does not exist. */
+  showInFolder(path: string): boolean;
+  /** A native folder dialog; null when cancelled. */
+  pickFolder(): Promise<string | null>;
+}
 
 export interface ServicesOptions {
   registryPath?: string;
@@ -19,6 +29,9 @@ export interface ServicesOptions {
   backend?: string;
   /** Base folder for relative paths in configs started through the contract. */
   baseDir?: string;
+  desktop?: DesktopHooks;
+  /** The engine entry to fork (default dist/engine.cjs). */
+  engineEntry?: string;
 }
 
 export interface Services {
@@ -26,6 +39,8 @@ export interface Services {
   hub: EventHub;
   supervisor: Supervisor;
   runs: RunsService;
+  jobs: JobsService;
+  doctor: DoctorService;
   router: Router;
   close(): Promise<void>;
 }
@@ -33,41 +48,24 @@ export interface Services {
 export function createServices(options: ServicesOptions = {}): Services {
   const registry = openRegistry(options.registryPath ?? defaultRegistryPath());
   reconcileOrphans(registry);
+  const entry = options.engineEntry ?? engineEntry();
   const hub = new EventHub();
-  const supervisor = new Supervisor({ registry, hub, engineEntry: engineEntry(), backend: options.backend });
+  const supervisor = new Supervisor({ registry, hub, engineEntry: entry, backend: options.backend });
   const runs = new RunsService(registry, supervisor, hub);
+  const jobs = new JobsService({ registry, hub, engineEntry: entry, backend: options.backend });
+  const doctor = new DoctorService({ engineEntry: entry, registryPath: registry.path, backend: options.backend });
   const tail = new MetricsTail(registry, hub);
   tail.start();
-  const baseDir = options.baseDir ?? process.cwd();
-
-  const handlers: Handlers = {
-    'runs.list': () => runs.list(),
-    'runs.get': ({ runId }) => runs.get(runId),
-    'runs.metrics': ({ runId, afterStep }) => {
-      runs.get(runId); // NOT_FOUND for an unknown run rather than an empty curve
-      return registry.metrics.forRun(runId, afterStep === undefined ? {} : { afterStep }).map(toContractPoint);
-    },
-    'runs.start': ({ config }) => runs.start(config, baseDir),
-    'runs.stop': ({ runId }) => runs.stop(runId),
-    'runs.resume': ({ runId }) => runs.resume(runId),
-    'runs.defaultConfig': () => {
-      const file = skeletonConfigPath(resourcesDir());
-      const { config, baseDir: dir } = readRunConfigFile(file);
-      return { config: resolveConfigPaths(config, dir) as unknown as Record<string, unknown> };
-    },
-    'system.doctor': async () => doctorReport(await selectBackend({ prefer: options.backend }), registry.path),
-  };
+  const parts = { registry, hub, supervisor, runs, jobs, doctor };
+  const router = createRouter(createHandlers(parts, options.baseDir ?? process.cwd(), options.desktop));
 
   return {
-    registry,
-    hub,
-    supervisor,
-    runs,
-    router: createRouter(handlers),
+    ...parts,
+    router,
     async close() {
       tail.poll();
       tail.stop();
-      await supervisor.shutdown();
+      await Promise.all([supervisor.shutdown(), jobs.shutdown()]);
       registry.close();
     },
   };

@@ -1,17 +1,21 @@
 // Run services: what the contract's runs.* channels promise, composed from the
 // registry and the supervisor. Used alike by the CLI, Electron and `loralab ui`.
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunConfig } from '../../shared/config/run-config';
-import type { RunDetail, RunSummary } from '../../shared/ipc/schemas';
+import type { RankPoint, RunDetail, RunSummary } from '../../shared/ipc/schemas';
 import { LoraLabError } from '../../shared/ipc/result';
 import type { Registry, RunRow } from '../registry/index';
+import { isEngineProcess, signalEngine } from './engine-signal';
 import type { EventHub } from './event-hub';
+import { toSummary } from './run-summary';
 import type { Supervisor } from './supervisor';
+
+export { toSummary } from './run-summary';
 
 /** Resolves the config's file paths against `baseDir` so a stored run is self-contained. */
 export function resolveConfigPaths(config: RunConfig, baseDir: string): RunConfig {
-  const abs = (p: string) => (p.startsWith('builtin:') || isAbsolute(p) ? p : resolve(baseDir, p));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const initFrom = typeof config.init_from === 'string' ? abs(config.init_from) : config.init_from;
   return {
     ...config,
@@ -21,24 +25,31 @@ export function resolveConfigPaths(config: RunConfig, baseDir: string): RunConfi
   };
 }
 
-export function toSummary(registry: Registry, run: RunRow): RunSummary {
-  const last = registry.runs.lastLoss(run.id);
-  return {
-    id: run.id,
-    name: run.name,
-    method: run.method,
-    status: run.status,
-    parentRunId: run.parentRunId,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    error: run.error,
-    lastStep: last?.step ?? null,
-    lastLoss: last?.value ?? null,
+/** Checks what the schema cannot: the files a config names exist. Each problem names its config path. */
+export function checkConfigFiles(config: RunConfig): void {
+  const issues: { path: string; message: string }[] = [];
+  if (!existsSync(join(config.model, 'config.json'))) {
+    issues.push({ path: 'config.model', message: `${config.model} is not a model folder (it has no config.json)` });
+  }
+  const file = (path: string, value: string | null) => {
+    if (value !== null && !statSync(value, { throwIfNoEntry: false })?.isFile()) issues.push({ path, message: `${value}: no such data file` });
   };
+  file('config.data.train', config.data.train);
+  file('config.data.eval', config.data.eval);
+  if (issues.length) throw new LoraLabError('VALIDATION', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+}
+
+/** How long an engine signalled by stop() gets before SIGKILL. */
+const STOP_GRACE_MS = 15_000;
+const WATCH_EVERY_MS = 200;
+
+interface RanksRepo {
+  forRun(runId: number): RankPoint[];
 }
 
 export class RunsService {
+  private readonly watched = new Set<number>();
+
   constructor(
     private readonly registry: Registry,
     private readonly supervisor: Supervisor,
@@ -46,17 +57,34 @@ export class RunsService {
   ) {}
 
   list(): RunSummary[] {
-    return this.registry.runs.list().map((r) => toSummary(this.registry, r));
+    const now = Date.now();
+    return this.registry.runs.list().map((r) => toSummary(this.registry, r, now));
   }
 
   get(runId: number): RunDetail {
     const run = this.require(runId);
-    return { ...toSummary(this.registry, run), config: run.config, tags: this.registry.tags.forRun(runId) };
+    const lineage: number[] = [];
+    for (let p = run.parentRunId; p !== null && !lineage.includes(p); p = this.registry.runs.get(p)?.parentRunId ?? null) lineage.push(p);
+    return {
+      ...toSummary(this.registry, run),
+      config: run.config,
+      checkpoints: this.registry.checkpoints.forRun(runId).map(({ step, path, bytes, createdAt }) => ({ step, path, bytes, createdAt })),
+      artifacts: this.registry.artifacts.forRun(runId).map(({ id, kind, path, meta, createdAt }) => ({ id, kind, path, meta, createdAt })),
+      children: this.registry.runs
+        .list()
+        .filter((r) => r.parentRunId === runId)
+        .map((r) => r.id)
+        .reverse(),
+      lineage,
+      pid: run.pid,
+      engineAlive: this.supervisor.isActive(runId) || (run.pid !== null && isEngineProcess(run.pid)),
+    };
   }
 
   /** Records a queued run and hands it to a new engine process. */
   start(config: RunConfig, baseDir: string): { runId: number } {
     const resolved = resolveConfigPaths(config, baseDir);
+    checkConfigFiles(resolved);
     const parent = this.resolveInitFrom(resolved.init_from);
     const run = this.registry.runs.create({
       name: resolved.name,
@@ -124,16 +152,89 @@ export class RunsService {
     return { runId, checkpoint };
   }
 
+  /**
+   * Stops a run whoever started it: through this process's supervisor when it
+   * owns the engine, else by signalling the engine pid the registry records
+   * (SIGTERM: stop after the step; SIGKILL after a grace period). The outcome is
+   * watched in the registry and announced as onRunStatus.
+   */
   stop(runId: number): { stopping: boolean } {
-    this.require(runId);
-    return { stopping: this.supervisor.stop(runId) };
+    const run = this.require(runId);
+    if (this.supervisor.stop(runId)) return { stopping: true };
+    if ((run.status !== 'running' && run.status !== 'queued') || run.pid === null) return { stopping: false };
+    const pid = run.pid;
+    if (!signalEngine(pid, 'SIGTERM')) return { stopping: false };
+    this.watchUntilFinal(runId, pid);
+    return { stopping: true };
   }
 
-  private require(runId: number): RunRow {
+  private watchUntilFinal(runId: number, pid: number): void {
+    if (this.watched.has(runId)) return;
+    this.watched.add(runId);
+    const killAt = Date.now() + STOP_GRACE_MS;
+    const timer = setInterval(() => {
+      let row: RunRow | undefined;
+      try {
+        row = this.registry.runs.get(runId);
+        if (row && (row.status === 'running' || row.status === 'queued')) {
+          if (!isEngineProcess(pid)) {
+            // Gone without recording an outcome, and its own supervisor (if any) did not either.
+            const reason = `engine process ${pid} exited after a stop request without recording an outcome`;
+            if (this.registry.runs.markCrashedIfActive(runId, reason)) this.hub.emit('onRunStatus', { runId, status: 'crashed', error: reason });
+          } else if (Date.now() > killAt) signalEngine(pid, 'SIGKILL');
+          return;
+        }
+      } catch {
+        // The registry closed under us (the process is quitting): stop watching.
+      }
+      clearInterval(timer);
+      this.watched.delete(runId);
+      if (row) this.hub.emit('onRunStatus', { runId, status: row.status, error: row.error });
+    }, WATCH_EVERY_MS);
+    timer.unref();
+  }
+
+  /** Deletes a run's registry rows and its run folder (and the artifacts inside it); refuses an active run. */
+  delete(runId: number): { deleted: true } {
+    const run = this.require(runId);
+    if (run.status === 'running' || run.status === 'queued' || this.supervisor.isActive(runId)) {
+      throw new LoraLabError('CONFLICT', `run ${runId} is ${run.status}; stop it before deleting it`);
+    }
+    const dir = this.supervisor.runDir(runId);
+    const inside = (p: string) => {
+      const rel = relative(dir, p);
+      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    };
+    // Artifacts written elsewhere (a merge exported to a folder of the user's choice) outlive the run.
+    for (const a of this.registry.artifacts.forRun(runId)) if (inside(resolve(a.path))) this.registry.artifacts.remove(a.id);
+    try {
+      this.registry.runs.delete(runId);
+    } catch (err) {
+      throw new LoraLabError('CONFLICT', `run ${runId} cannot be deleted: ${(err as Error).message}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+    return { deleted: true };
+  }
+
+  setTags(runId: number, tags: readonly string[]): { tags: string[] } {
+    this.require(runId);
+    const wanted = new Set(tags.map((t) => t.trim()));
+    const current = this.registry.tags.forRun(runId);
+    for (const t of current) if (!wanted.has(t)) this.registry.tags.remove(runId, t);
+    for (const t of wanted) if (!current.includes(t)) this.registry.tags.add(runId, t);
+    return { tags: this.registry.tags.forRun(runId) };
+  }
+
+  /** AdaLoRA ranks per matrix and masking step, from the registry's ranks table once it has one. */
+  ranks(runId: number): RankPoint[] {
+    this.require(runId);
+    const repo = (this.registry as Registry & { ranks?: RanksRepo }).ranks;
+    return repo ? repo.forRun(runId) : [];
+  }
+
+  require(runId: number): RunRow {
     const run = this.registry.runs.get(runId);
     if (!run) throw new LoraLabError('NOT_FOUND', `run ${runId} does not exist`);
     return run;
   }
 }
-
-export const skeletonConfigPath = (resources: string): string => join(resources, 'configs', 'skeleton.yaml');

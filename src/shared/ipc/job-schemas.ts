@@ -71,8 +71,10 @@ export const generateRequestSchema = z.strictObject({
   temperature: z.number().min(0).finite().default(0),
   topP: z.number().gt(0).max(1).default(1),
   seed: z.number().int().min(0).default(0),
-  /** Load the base quantized to NF4 (QLoRA's storage). */
+  /** Run the base as QLoRA trains it: decoder-block linear weights in NF4 (block 64). */
   quantize: z.enum(['nf4']).nullable().default(null),
+  /** With quantize: also quantize the block scales to 8 bits (QLoRA's double quantization). */
+  doubleQuant: z.boolean().default(false),
   /** Echoed on every onGenerateToken of this job, so a side-by-side view can route the text. */
   which: z.enum(['base', 'adapter']).optional(),
 });
@@ -97,6 +99,7 @@ export const evalRequestSchema = z.strictObject({
   data: path,
   batchSize: z.number().int().positive().max(4096).default(8),
   quantize: z.enum(['nf4']).nullable().default(null),
+  doubleQuant: z.boolean().default(false),
 });
 export type EvalRequest = z.output<typeof evalRequestSchema>;
 

@@ -8,6 +8,8 @@ export const METRIC = {
   lr: 'lr',
   gradNorm: 'grad_norm',
   tokensPerSecond: 'tokens_per_second',
+  /** Learned (unmasked) target tokens in the step's batch; summed over steps it is the tokens seen. */
+  tokens: 'tokens',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

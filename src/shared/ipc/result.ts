@@ -32,6 +32,8 @@ export class LoraLabError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For VALIDATION: the failing fields (e.g. "config.model"). */
+    readonly issues?: { path: string; message: string }[],
   ) {
     super(message);
   }

@@ -64,7 +64,7 @@ export const inspectReportSchema = z.object({
   adalora: z
     .object({ initR: z.number(), targetR: z.number(), initParams: z.number(), targetParams: z.number(), fileFloat32AtTarget: z.number() })
     .optional(),
-  targets: z.union([z.array(z.string()), z.string()]),
+  targets: z.union([z.array(z.string()).readonly(), z.string()]),
   source: z.string(),
   model: z.object({
     kind: z.enum(['model-dir', 'preset']),

@@ -1,7 +1,7 @@
 // The readable (non --json) report of `loralab inspect`: totals with thousands
 // separators, sizes in decimal and binary units, the per-module table with repeated
 // layers collapsed, and the memory terms with their formulas.
-import type { InspectReport } from './inspect';
+import type { InspectReport } from '../../services/inspect';
 
 const int0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB (${(b / 2 ** 20).toFixed(2)} MiB)`;

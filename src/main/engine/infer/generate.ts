@@ -12,6 +12,8 @@ export interface GenerateOptions extends SamplingOptions {
   /** Generation ends after any of these (the tokenizer's / generation_config's eos). */
   stopIds: readonly number[];
   onToken?: (id: number) => void;
+  /** Checked before each new token: true ends generation early (a cancel). */
+  shouldStop?: () => boolean;
 }
 
 export async function generate(model: DecoderModel, promptIds: readonly number[], options: GenerateOptions): Promise<number[]> {
@@ -22,7 +24,7 @@ export async function generate(model: DecoderModel, promptIds: readonly number[]
   const out: number[] = [];
   try {
     let next: number[] = [...promptIds];
-    for (let step = 0; step < options.maxNewTokens; step++) {
+    for (let step = 0; step < options.maxNewTokens && !options.shouldStop?.(); step++) {
       const logits = model.forward([next], undefined, cache);
       const last = tf.tidy(() => logits.slice([0, next.length - 1, 0], [1, 1, -1]).reshape([-1]));
       logits.dispose();

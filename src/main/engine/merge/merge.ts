@@ -4,7 +4,6 @@
 // size. Streaming: one tensor is in memory at a time, so peak memory follows the
 // largest tensor, not the model. The folder is built beside the destination and
 // renamed into place when complete, so an interrupted merge leaves nothing there.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomically } from '../io/atomic-dir';
 import { writeJsonFile } from '../io/json-file';
@@ -18,6 +17,7 @@ import {
   type Dtype,
   type WritableDtype,
 } from '../io/safetensors/index';
+import { readModelConfigJson } from '../models/config-json';
 import { findArchitecture, genericKindOf } from '../models/index';
 import { copySideFiles } from '../models/save-model';
 import { AdapterDeltas, type AdapterInput } from './deltas';
@@ -56,7 +56,7 @@ export class MergeError extends Error {
 
 export async function mergeModel(opts: MergeOptions): Promise<MergeResult> {
   const started = Date.now();
-  const configRaw = JSON.parse(readFileSync(join(opts.base, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const configRaw = readModelConfigJson(opts.base).raw;
   const arch = typeof configRaw.model_type === 'string' ? findArchitecture(configRaw.model_type) : undefined;
   const modulePath = (name: string) => (arch ? arch.modulePath(name) : name).replace(/\.weight$/, '');
   const kindOf = (name: string, shape: readonly number[]) => (arch ? arch.kindOf(name, shape) : genericKindOf(name, shape));

@@ -1,10 +1,9 @@
 // Loads a Hugging Face model folder into the runtime: config.json picks the
 // architecture, the checkpoint (single or sharded safetensors) supplies the
 // weights one tensor at a time, and the folder's tokenizer comes along if present.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Tf } from '../backend';
 import { openCheckpoint } from '../io/safetensors/index';
+import { readModelConfigJson } from './config-json';
 import { ModelConfigError, architectureFor, type Architecture, type ModelSpec } from './index';
 import type { DecoderModel } from './decoder/decoder';
 
@@ -16,16 +15,9 @@ export interface LoadedModel {
 }
 
 export function readModelConfig(dir: string): { architecture: Architecture; spec: ModelSpec; raw: Record<string, unknown> } {
-  const file = join(dir, 'config.json');
-  if (!existsSync(file)) throw new ModelConfigError(`${dir}: not a Hugging Face model folder (no config.json)`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ModelConfigError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
+  const { file, raw } = readModelConfigJson(dir);
   const architecture = architectureFor(raw, file);
-  return { architecture, spec: architecture.parseConfig(raw, file), raw: raw as Record<string, unknown> };
+  return { architecture, spec: architecture.parseConfig(raw, file), raw };
 }
 
 export function loadModel(tf: Tf, dir: string): LoadedModel {

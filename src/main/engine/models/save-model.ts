@@ -2,10 +2,11 @@
 // tokenizer/generation files copied from the folder it came from, and
 // model.safetensors with every weight under its checkpoint name, in the
 // checkpoint's layout ([out, in] for nn.Linear), float32.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors/index';
 import { writeJsonFile } from '../io/json-file';
+import { readModelConfigJson } from './config-json';
 import type { DecoderModel } from './decoder/decoder';
 import { transpose2d } from './decoder/load';
 
@@ -36,7 +37,6 @@ export function saveModelFolder(dir: string, model: DecoderModel, sourceDir: str
     return { name: slot.name, dtype: 'F32', shape, data };
   });
   writeSafetensors(join(dir, 'model.safetensors'), tensors);
-  const config = JSON.parse(readFileSync(join(sourceDir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  writeJsonFile(join(dir, 'config.json'), { ...config, torch_dtype: 'float32' });
+  writeJsonFile(join(dir, 'config.json'), { ...readModelConfigJson(sourceDir).raw, torch_dtype: 'float32' });
   copySideFiles(sourceDir, dir);
 }

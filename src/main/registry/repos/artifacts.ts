@@ -29,6 +29,10 @@ export function createArtifactsRepo(db: Database.Database): ArtifactsRepo {
   );
   const forRun = db.prepare<[number], Row>('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id');
   const byPath = db.prepare<[string], Row>('SELECT * FROM artifacts WHERE path = ? ORDER BY id DESC LIMIT 1');
+  const list = db.prepare<{ kind: string | null; limit: number }, Row>(
+    'SELECT * FROM artifacts WHERE (@kind IS NULL OR kind = @kind) ORDER BY id DESC LIMIT @limit',
+  );
+  const remove = db.prepare<[number]>('DELETE FROM artifacts WHERE id = ?');
 
   return {
     add({ runId, kind, path, meta = {} }) {
@@ -58,6 +62,14 @@ export function createArtifactsRepo(db: Database.Database): ArtifactsRepo {
     findByPath(path) {
       const row = byPath.get(path);
       return row ? toArtifact(row) : undefined;
+    },
+
+    list(options = {}) {
+      return list.all({ kind: options.kind ?? null, limit: options.limit ?? -1 }).map(toArtifact);
+    },
+
+    remove(id) {
+      remove.run(id);
     },
   };
 }

@@ -72,6 +72,8 @@ export function createMetricsRepo(db: Database.Database): MetricsRepo {
     'SELECT * FROM metrics WHERE id > @afterId ORDER BY id LIMIT @limit',
   );
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM metrics');
+  // The UNIQUE (run_id, name, step) index makes this a range scan of one run's metric.
+  const minValue = db.prepare<[number, string], { v: number | null }>('SELECT min(value) AS v FROM metrics WHERE run_id = ? AND name = ?');
 
   return {
     append(runId, points) {
@@ -99,6 +101,10 @@ export function createMetricsRepo(db: Database.Database): MetricsRepo {
 
     maxId() {
       return maxId.get()?.id ?? 0;
+    },
+
+    minValue(runId, name) {
+      return minValue.get(runId, name)?.v ?? null;
     },
   };
 }

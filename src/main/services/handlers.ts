@@ -1,0 +1,42 @@
+// One handler per contract channel, each a thin call into a service. The router
+// (router.ts) has validated the request before a handler runs and validates the
+// response after.
+import { toContractPoint } from '../../shared/ipc/schemas';
+import type { DesktopHooks, Services } from './index';
+import { inspectFromRequest } from './inspect';
+import type { Handlers } from './router';
+import { configDefaults, listModels, previewData } from './workbench';
+
+export function createHandlers(s: Omit<Services, 'router' | 'close'>, baseDir: string, desktop: DesktopHooks | undefined): Handlers {
+  const { registry, runs, jobs, doctor } = s;
+  return {
+    'runs.list': () => runs.list(),
+    'runs.get': ({ runId }) => runs.get(runId),
+    'runs.metrics': ({ runId, afterStep, names }) => {
+      runs.require(runId); // NOT_FOUND for an unknown run rather than an empty curve
+      return registry.metrics.forRun(runId, { ...(afterStep === undefined ? {} : { afterStep }), ...(names ? { names } : {}) }).map(toContractPoint);
+    },
+    'runs.start': ({ config }) => runs.start(config, baseDir),
+    'runs.stop': ({ runId }) => runs.stop(runId),
+    'runs.resume': ({ runId }) => runs.resume(runId),
+    'runs.delete': ({ runId }) => runs.delete(runId),
+    'runs.setTags': ({ runId, tags }) => runs.setTags(runId, tags),
+    'runs.ranks': ({ runId }) => runs.ranks(runId),
+
+    'config.defaults': () => configDefaults(),
+    'runs.defaultConfig': () => ({ config: configDefaults().config }),
+    'models.list': () => listModels(registry),
+    'data.preview': (req) => previewData(req),
+    'inspect.run': (req) => inspectFromRequest(req),
+
+    'merge.start': (req) => jobs.merge(req),
+    'generate.start': (req) => jobs.generate(req),
+    'eval.start': (req) => jobs.eval(req),
+    'jobs.list': () => jobs.list(),
+    'jobs.cancel': ({ jobId }) => jobs.cancel(jobId),
+
+    'system.doctor': () => doctor.report(),
+    'system.showInFolder': ({ path }) => ({ opened: desktop ? desktop.showInFolder(path) : false, path }),
+    'system.pickFolder': async () => (desktop ? { path: await desktop.pickFolder(), supported: true } : { path: null, supported: false }),
+  };
+}

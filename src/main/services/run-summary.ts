@@ -1,0 +1,88 @@
+// A run's summary row, computed from the registry and the run's output folder:
+// best eval loss from the metrics, rank from the config, adapter size and
+// parameter count from the saved adapter (or full model) folder's files and
+// safetensors headers. Output folders never change once recorded, so their
+// numbers are cached by path.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { METRIC } from '../../shared/ipc/metric-names';
+import type { RunSummary } from '../../shared/ipc/schemas';
+import { loraSchema } from '../../shared/config/lora';
+import { adaloraSchema } from '../../shared/config/adalora';
+import { readHeader } from '../engine/io/safetensors/index';
+import type { ArtifactRow, Registry, RunRow } from '../registry/index';
+
+/** The artifact kinds a training run writes as its result. */
+export const RESULT_KINDS = ['adapter', 'model'] as const;
+
+interface FolderNumbers {
+  bytes: number;
+  params: number | null;
+}
+const folderCache = new Map<string, FolderNumbers>();
+
+/** Total bytes of the files in a folder (or of one file), and the parameters in its safetensors files. */
+export function folderNumbers(path: string): FolderNumbers | null {
+  const cached = folderCache.get(path);
+  if (cached) return cached;
+  let entries: string[];
+  try {
+    entries = statSync(path).isDirectory() ? readdirSync(path).map((f) => join(path, f)) : [path];
+  } catch {
+    return null; // deleted or moved since it was recorded
+  }
+  let bytes = 0;
+  let params: number | null = null;
+  for (const file of entries) {
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st?.isFile()) continue;
+    bytes += st.size;
+    if (!file.endsWith('.safetensors')) continue;
+    try {
+      for (const t of readHeader(file).tensors.values()) params = (params ?? 0) + t.shape.reduce((a, b) => a * b, 1);
+    } catch {
+      // A damaged file still counts its bytes; the parameter count stays unknown.
+    }
+  }
+  const numbers = { bytes, params };
+  folderCache.set(path, numbers);
+  return numbers;
+}
+
+/** LoRA/QLoRA r, AdaLoRA init_r (the rank its matrices start with), null for full fine-tuning. */
+export function rankOf(run: Pick<RunRow, 'method' | 'config'>): number | null {
+  if (run.method === 'full') return null;
+  if (run.method === 'adalora') return adaloraSchema.safeParse(run.config.adalora ?? {}).data?.init_r ?? null;
+  return loraSchema.safeParse(run.config.lora ?? {}).data?.r ?? null;
+}
+
+export function resultArtifact(artifacts: readonly ArtifactRow[]): ArtifactRow | undefined {
+  return artifacts.filter((a) => (RESULT_KINDS as readonly string[]).includes(a.kind)).at(-1);
+}
+
+export function toSummary(registry: Registry, run: RunRow, now = Date.now()): RunSummary {
+  const last = registry.runs.lastLoss(run.id);
+  const result = resultArtifact(registry.artifacts.forRun(run.id));
+  const numbers = result ? folderNumbers(result.path) : null;
+  const end = run.endedAt ?? (run.status === 'running' ? now : null);
+  return {
+    id: run.id,
+    name: run.name,
+    method: run.method,
+    status: run.status,
+    parentRunId: run.parentRunId,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    error: run.error,
+    lastStep: last?.step ?? null,
+    lastLoss: last?.value ?? null,
+    baseModel: typeof run.config.model === 'string' ? run.config.model : '',
+    rank: rankOf(run),
+    bestEvalLoss: registry.metrics.minValue(run.id, METRIC.evalLoss),
+    durationMs: run.startedAt !== null && end !== null ? Math.max(0, end - run.startedAt) : null,
+    adapterBytes: numbers?.bytes ?? null,
+    tags: registry.tags.forRun(run.id),
+    trainableParams: numbers?.params ?? null,
+  };
+}
