@@ -64,7 +64,7 @@ export interface Trainable {
    * Loss terms added once per optimizer step to the mean token loss (AdaLoRA's
    * orthogonal regularization); called inside tf.variableGrads, so the terms train.
    */
-  extraLoss?(): { loss: Scalar; metrics: Record<string, Scalar> } | null;
+  extraLoss?(): Scalar;
   /** Work after optimizer.step() and before the gradients are dropped (AdaLoRA: importance update and masking). */
   afterOptimizerStep?(ctx: StepContext): StepReport | void;
   /** State a checkpoint must hold so a resume continues exactly; restored before the first resumed step. */

@@ -3,10 +3,11 @@
 // The registered method object.
 import { methodInfo } from '../../../../shared/config/methods';
 import type { SafetensorsFile } from '../../io/safetensors/index';
-import { MethodError, type AdapterMethod, type DeltaFactors } from '../method';
+import type { AdapterMethod, DeltaFactors } from '../method';
 import { AdapterError, groupByModule, num } from '../peft-files';
 import { adaloraScaling } from './layer';
 import { loadAdaloraLayers } from './peft';
+import { createAdaloraTrainable } from './train';
 
 const info = methodInfo('adalora');
 
@@ -34,9 +35,17 @@ export function adaloraDeltaFactors(dir: string, config: Record<string, unknown>
 export const adaloraMethod: AdapterMethod = {
   info,
   checkConfig: (config) => info.check(config),
-  createTrainable() {
-    throw new MethodError('method adalora: training is being added in this build');
+  checkInitFrom(config, source, dir) {
+    if (source.peft_type !== 'ADALORA') {
+      return [{ path: ['init_from'], message: `${dir} is a ${String(source.peft_type)} adapter; method adalora continues ADALORA adapters` }];
+    }
+    const initR = source.init_r;
+    if (config.adalora && typeof initR === 'number' && config.adalora.init_r !== initR) {
+      return [{ path: ['adalora', 'init_r'], message: `is ${config.adalora.init_r}, but the init_from adapter ${dir} has init_r ${initR}; a continued adapter keeps its ranks (set adalora.init_r: ${initR})` }];
+    }
+    return [];
   },
+  createTrainable: (ctx) => createAdaloraTrainable(ctx, info),
   load: loadAdaloraLayers,
   deltaFactors: adaloraDeltaFactors,
 };

@@ -18,10 +18,14 @@ export interface AdaloraLayerInit extends Omit<LoraLayerInit, 'scaling'> {
 
 export class AdaloraLayer extends LoraLayer {
   e: Tensor1D | Variable;
+  readonly alpha: number;
+  readonly ranknum: number;
 
   constructor(init: AdaloraLayerInit) {
     super({ ...init, scaling: adaloraScaling(init.alpha, init.ranknum) });
     this.e = init.e;
+    this.alpha = init.alpha;
+    this.ranknum = init.ranknum;
   }
 
   override makeTrainable(tf: Tf): Variable[] {
