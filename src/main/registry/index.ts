@@ -10,7 +10,7 @@ import { createCheckpointsRepo } from './repos/checkpoints';
 import { createMetricsRepo } from './repos/metrics';
 import { createRanksRepo } from './repos/ranks';
 import { createRunsRepo, type OwnerProbe } from './repos/runs';
-import { isEngineProcess, isProcessAlive } from '../engine/io/pid';
+import { OS_OWNER_PROBE } from './owner-probe';
 import { createTagsRepo } from './repos/tags';
 
 export type * from './api';
@@ -27,8 +27,7 @@ export interface OpenRegistryOptions {
 }
 
 export type { OwnerProbe };
-
-const OS_PROBE: OwnerProbe = { isEngine: isEngineProcess, isAlive: isProcessAlive };
+export { isEngineProcess, isProcessAlive } from './owner-probe';
 
 /**
  * Opens (creating and migrating if needed) the registry at `path`. Throws a
@@ -40,7 +39,7 @@ export function openRegistry(path: string, options: OpenRegistryOptions = {}): R
   return {
     path,
     schemaVersion: userVersion(db),
-    runs: createRunsRepo(db, options.ownerProbe ?? OS_PROBE),
+    runs: createRunsRepo(db, options.ownerProbe ?? OS_OWNER_PROBE),
     metrics: createMetricsRepo(db),
     checkpoints: createCheckpointsRepo(db),
     artifacts: createArtifactsRepo(db),
