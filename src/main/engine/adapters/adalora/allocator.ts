@@ -133,7 +133,8 @@ export class RankAllocator {
       const keep = pattern.get(l.module)!;
       if (!isVariable(l.e)) continue;
       const e = l.e;
-      tf.tidy(() => e.assign(tf.mul(e, tf.tensor1d(keep.map((k) => (k ? 1 : 0)), 'float32'))));
+      // where(), not a multiply: masked_fill_ writes +0, where 0·(−λ) would leave −0.
+      tf.tidy(() => e.assign(tf.where(tf.tensor1d(keep, 'bool'), e, tf.zerosLike(e))));
     }
   }
 
