@@ -40,11 +40,19 @@ export function ConfigEditor({ value, onChange, problems }: { value: string; onC
     });
     editorRef.current = editor;
     const sub = model.onDidChangeContent(() => onChangeRef.current(model.getValue()));
+    // How many markers each checker has set, on the element: what a person sees as
+    // squiggles, readable by the e2e test ("yaml" is monaco-yaml's JSON Schema check).
+    const markers = monaco.editor.onDidChangeMarkers(() => {
+      const all = monaco.editor.getModelMarkers({ resource: uri });
+      host.current?.setAttribute('data-schema-markers', String(all.filter((m) => m.owner === 'yaml').length));
+      host.current?.setAttribute('data-config-markers', String(all.filter((m) => m.owner === OWNER).length));
+    });
     const theme = () => monaco.editor.setTheme(dark.matches ? 'vs-dark' : 'vs');
     dark.addEventListener('change', theme);
     return () => {
       dark.removeEventListener('change', theme);
       sub.dispose();
+      markers.dispose();
       editor.dispose();
       model.dispose();
       editorRef.current = null;

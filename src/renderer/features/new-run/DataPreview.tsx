@@ -38,6 +38,7 @@ export function DataPreview({ model, file, maxSeqLen }: { model: string | null; 
         </span>
       </div>
       {!key && <p className="muted">Set a model and a training file to see how they are tokenized.</p>}
+      {key && !preview && !error && <p className="muted">Tokenizing the first examples…</p>}
       {error && <p className="field-error" role="alert">{error}</p>}
       {preview && (
         <div className={loading ? 'is-stale' : undefined}>

@@ -23,7 +23,7 @@ export function setupMonaco(): typeof monaco {
       return new Worker(new URL(file, import.meta.url), { name: label });
     },
   };
-  configureMonacoYaml(monaco, {
+  configureMonacoYaml(withLegacyWorkers(monaco), {
     enableSchemaRequest: false,
     hover: true,
     completion: true,
@@ -31,6 +31,30 @@ export function setupMonaco(): typeof monaco {
     schemas: [{ uri: RUN_CONFIG_SCHEMA_URI, fileMatch: [CONFIG_MODEL_URI], schema: runConfigJsonSchema() as never }],
   });
   return monaco;
+}
+
+/**
+ * monaco-yaml (through monaco-worker-manager) still creates its worker the
+ * pre-0.55 way, editor.createWebWorker({ label, moduleId, createData }); Monaco
+ * 0.57 takes a Worker instead. This adapter does what Monaco's own language
+ * features do now (monaco-editor esm/vs/internal/common/workers.js): get the
+ * worker from MonacoEnvironment and post it a wake-up message, then createData.
+ */
+function withLegacyWorkers(m: typeof monaco): typeof monaco {
+  interface LegacyOptions {
+    label?: string;
+    moduleId?: string;
+    createData?: unknown;
+    host?: Record<string, (...args: unknown[]) => unknown>;
+    keepIdleModels?: boolean;
+  }
+  const createWebWorker = (opts: LegacyOptions) => {
+    const worker = self.MonacoEnvironment!.getWorker!(opts.moduleId ?? 'workerMain.js', opts.label ?? 'editorWorkerService') as Worker;
+    worker.postMessage('ignore');
+    worker.postMessage(opts.createData);
+    return m.editor.createWebWorker({ worker, host: opts.host, keepIdleModels: opts.keepIdleModels });
+  };
+  return { ...m, editor: { ...m.editor, createWebWorker } } as unknown as typeof monaco;
 }
 
 export type Monaco = typeof monaco;
