@@ -9,6 +9,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { BACKENDS, type BackendName, type DoctorReport } from '../../shared/ipc/schemas';
+import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul';
+import { installSoftmaxXentGrad } from './kernels/softmax-xent-grad';
+import { initThreadedWasm } from './kernels/wasm-threads';
 import { installSharingIdentity } from './wasm-identity';
 
 export type Tf = typeof tfjs;
@@ -29,6 +32,8 @@ export interface BackendSelection {
   gpu: { available: boolean; package: string | null };
   /** Every backend tried before the one in use, and why it was not used. */
   fallbacks: BackendFallback[];
+  /** Threads of the wasm backend's pool (the threaded build gives one per core); null for other backends. */
+  wasmThreads: number | null;
   /**
    * The tf namespace the backend is registered on (also getTf()). Not
    * enumerable, so the selection serializes and compares as plain data.
@@ -58,6 +63,7 @@ const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
 const TENSORFLOW_PACKAGES = [GPU_PACKAGE, '@tensorflow/tfjs-node'] as const;
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 const ENV_VAR = 'LORALAB_BACKEND';
+const THREADS_VAR = 'LORALAB_WASM_THREADS';
 
 let active: { tf: Tf; selection: BackendSelection } | null = null;
 
@@ -86,6 +92,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
             tfjsVersion: attempt.tf.version_core,
             gpu: { available: gpu, package: gpu ? GPU_PACKAGE : null },
             fallbacks,
+            wasmThreads: backend === 'wasm' ? wasmThreads : null,
           },
           'tf',
           { value: attempt.tf, enumerable: false },
@@ -182,6 +189,20 @@ async function tryTensorflow(pkg: string, resolveFrom: string): Promise<Attempt>
 }
 
 let wasmPathsSet = false;
+/** Set once, by the first wasm initialisation: the binary and its pool cannot change afterwards. */
+let wasmThreads = 1;
+let wasmThreadsTried = false;
+
+/** LORALAB_WASM_THREADS (1 = the single-threaded build), default one thread per core. */
+function requestedWasmThreads(): number {
+  const raw = process.env[THREADS_VAR];
+  if (!raw) return os.cpus().length;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new BackendError(`${THREADS_VAR} must be a whole number ≥ 1 (1 = single-threaded wasm); got '${raw}'`, 'BAD_BACKEND_PREFERENCE');
+  }
+  return n;
+}
 
 async function tryWasm(): Promise<Attempt> {
   let dist: string;
@@ -202,13 +223,32 @@ async function tryWasm(): Promise<Attempt> {
     setWasmPaths(dist + path.sep);
     wasmPathsSet = true;
   }
+  if (!wasmThreadsTried) {
+    wasmThreadsTried = true;
+    const threads = requestedWasmThreads();
+    if (threads > 1) {
+      try {
+        wasmThreads = (await initThreadedWasm(tfjs, threads))?.threads ?? 1;
+      } catch (err) {
+        // The single-threaded build below still works; say why the cores stay idle.
+        console.warn(`LoRA Lab: the threaded wasm backend could not start (${firstLine(err)}); using one thread`);
+        wasmThreads = 1;
+      }
+    }
+  }
   const problem = await activate(tfjs, 'wasm');
-  if (!problem) installSharingIdentity(tfjs);
+  if (!problem) {
+    installSharingIdentity(tfjs);
+    installWasmBatchMatMul(tfjs);
+    installSoftmaxXentGrad(tfjs, 'wasm');
+    installSoftmaxXentGrad(tfjs, 'cpu');
+  }
   return problem ? { ok: false, package: WASM_PACKAGE, reason: `${WASM_PACKAGE} ${problem}` } : { ok: true, package: WASM_PACKAGE, tf: tfjs };
 }
 
 async function tryBuiltin(backend: 'cpu'): Promise<Attempt> {
   const problem = await activate(tfjs, backend);
+  if (!problem) installSoftmaxXentGrad(tfjs, backend);
   return problem ? { ok: false, package: null, reason: `the ${backend} backend ${problem}` } : { ok: true, package: null, tf: tfjs };
 }
 
