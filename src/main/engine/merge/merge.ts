@@ -20,6 +20,7 @@ import {
 import { readModelConfigJson } from '../models/config-json';
 import { findArchitecture, genericKindOf } from '../models/index';
 import { copySideFiles } from '../models/save-model';
+import { validateAdapters, type BaseWeight } from './adapter-check';
 import { AdapterDeltas, type AdapterInput } from './deltas';
 
 export const MERGE_DTYPES = { float32: 'F32', float16: 'F16', bfloat16: 'BF16' } as const;
@@ -60,14 +61,18 @@ export async function mergeModel(opts: MergeOptions): Promise<MergeResult> {
   const arch = typeof configRaw.model_type === 'string' ? findArchitecture(configRaw.model_type) : undefined;
   const modulePath = (name: string) => (arch ? arch.modulePath(name) : name).replace(/\.weight$/, '');
   const kindOf = (name: string, shape: readonly number[]) => (arch ? arch.kindOf(name, shape) : genericKindOf(name, shape));
-  const deltas = new AdapterDeltas(opts.adapters);
   const target = MERGE_DTYPES[opts.dtype];
 
   const ckpt = openCheckpoint(opts.base);
   try {
-    // Every adapted module must exist before anything is written.
-    const modules = new Map<string, string>();
-    for (const [name, info] of ckpt.tensors) if (info.shape.length === 2 && name.endsWith('.weight')) modules.set(modulePath(name), name);
+    // Every adapter is checked completely — config against tensors, dtypes, finite
+    // values, modules and shapes against the base — before anything is written.
+    const modules = new Map<string, BaseWeight>();
+    for (const [name, info] of ckpt.tensors) {
+      if (info.shape.length === 2 && name.endsWith('.weight')) modules.set(modulePath(name), { name, shape: info.shape, conv1d: kindOf(name, info.shape) === 'conv1d' });
+    }
+    validateAdapters(opts.adapters, modules);
+    const deltas = new AdapterDeltas(opts.adapters);
     const missing = deltas.modules().filter((m) => !modules.has(m));
     if (missing.length) throw new MergeError(`the adapter changes modules the base model does not have: ${missing.slice(0, 5).join(', ')}`);
 
