@@ -13,6 +13,9 @@ import { CLI, ROOT, tempDir } from '../helpers';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 
+/** The CLI under test: the built one in this checkout (LORALAB_CLI may name another build of it). */
+const LORALAB = process.env.LORALAB_CLI ?? CLI;
+
 export const BUNDLED_MODEL = join(ROOT, 'resources/models/lab-tiny-llama');
 export const STARTER = join(ROOT, 'resources/configs/starter.yaml');
 
@@ -52,7 +55,7 @@ export async function openPage(s: Session, hash: string): Promise<void> {
 }
 
 function startUi(registry: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'ui', '--port', '0', '--registry', registry], {
+  const child = spawn(process.execPath, [LORALAB, 'ui', '--port', '0', '--registry', registry], {
     cwd: ROOT,
     env: { ...process.env, LORALAB_BACKEND: 'wasm' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -89,7 +92,7 @@ export function shortConfig(name: string, steps: number): Record<string, unknown
 export function trainWithCli(s: Session, name: string, steps: number): number {
   const file = join(s.dir, `${name}.yaml`);
   writeFileSync(file, stringify(shortConfig(name, steps)));
-  const r = spawnSync(process.execPath, [CLI, 'train', file, '--registry', s.registry, '--json'], {
+  const r = spawnSync(process.execPath, [LORALAB, 'train', file, '--registry', s.registry, '--json'], {
     cwd: ROOT,
     env: { ...process.env, LORALAB_BACKEND: 'wasm' },
     encoding: 'utf8',

@@ -1,0 +1,101 @@
+// New run, as a person uses it, against `loralab ui` and a real registry: a config
+// typed into Monaco; an invalid value gets a marker from the JSON Schema (monaco-yaml)
+// and from the zod schema, and Start is disabled with the reason; the form and the
+// editor follow each other; the estimate follows the rank; the tokenized preview
+// shades the masked prompt; a valid config starts a real LoRA run on the bundled model.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { stringify } from 'yaml';
+import { openRegistry } from '../../src/main/registry/index';
+import { waitFor } from '../helpers';
+import { openPage, openSession, screenshots, shortConfig } from './tools-harness';
+
+test('a LoRA run started from a config typed into Monaco; an invalid value is marked and blocks the start', async () => {
+  const s = await openSession();
+  const { page } = s;
+  await openPage(s, '#/new');
+  await page.waitForSelector('[data-testid="config-ok"]');
+  await page.waitForSelector('.monaco-editor .view-lines');
+
+  // Paste a config into Monaco, then type an invalid rank at its line: r: -4 (the
+  // JSON Schema says r > 0, and so does zod).
+  const lines = stringify({ ...shortConfig('typed in monaco', 3), lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] } }).split('\n');
+  const rLine = lines.findIndex((l) => /^\s+r: 8$/.test(l)) + 1;
+  await s.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(s.url).origin });
+  await page.evaluate((t) => navigator.clipboard.writeText(t), lines.join('\n'));
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
+  // Monaco renders only the lines in view; the form shows the whole document took.
+  await page.waitForFunction(() => (document.querySelector('[data-testid="field-steps"]') as HTMLInputElement | null)?.value === '3');
+  await page.keyboard.press('ControlOrMeta+G');
+  await page.keyboard.type(String(rLine));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('-4');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="config-editor"]')?.getAttribute('data-config-markers')) > 0);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="config-editor"]')?.getAttribute('data-schema-markers')) > 0, undefined, {
+    timeout: 20_000,
+  });
+  await page.waitForSelector('.monaco-editor .squiggly-error');
+  assert.equal(await page.isDisabled('[data-testid="start-run"]'), true);
+  assert.match((await page.textContent('[data-testid="start-blocked"]')) ?? '', /lora\.r: .*line \d+/);
+
+  // Hover help on a key comes from the schema's descriptions.
+  await page.locator('.monaco-editor .view-line span', { hasText: /^max_seq_len$/ }).first().hover();
+  await page.waitForSelector('.monaco-hover :text("Tokens per example")', { timeout: 15_000 });
+  await page.mouse.move(0, 0);
+
+  // The form follows the editor...
+  assert.equal(await page.inputValue('[data-testid="field-steps"]'), '3');
+  assert.equal(await page.inputValue('[data-testid="field-rank"]'), '-4');
+  // ...and the editor follows the form: fixing the rank there clears every marker.
+  await page.fill('[data-testid="field-rank"]', '4');
+  await page.waitForSelector('[data-testid="config-ok"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="config-editor"]')?.getAttribute('data-config-markers') === '0');
+  await page.waitForFunction(() => document.querySelector('[data-testid="config-editor"]')?.getAttribute('data-schema-markers') === '0', undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => /r:\s*4/.test(document.querySelector('.monaco-editor .view-lines')?.textContent ?? ''));
+  assert.equal(await page.isDisabled('[data-testid="start-run"]'), false);
+
+  // The estimate follows the rank (the adapter is linear in r).
+  const trainable = async () => Number(((await page.textContent('[data-testid="estimate-trainable"]')) ?? '').replace(/,/g, ''));
+  await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="estimate-trainable"]')?.textContent ?? ''));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="run-estimate"] .is-stale'));
+  const r4 = await trainable();
+  await page.fill('[data-testid="field-rank"]', '16');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="estimate-trainable"]')?.textContent?.replace(/,/g, '')) === n, r4 * 4);
+
+  // The preview: the bundled tokenizer's tokens, the chat prompt masked, the answer learned.
+  await page.waitForSelector('[data-testid="preview-example"]', { timeout: 30_000 });
+  const first = page.locator('[data-testid="preview-example"]').first();
+  assert.ok((await first.locator('[data-learned="false"]').count()) > 0, 'no masked prompt tokens');
+  assert.ok((await first.locator('[data-learned="true"]').count()) > 0, 'no learned tokens');
+
+  await screenshots(page, 'new-run');
+  await page.setViewportSize({ width: 700, height: 900 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 700 px wide`);
+  await screenshots(page, 'new-run-700');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.click('[data-testid="start-run"]');
+  await page.waitForURL(/#\/runs\/\d+$/);
+  const runId = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);
+  const registry = openRegistry(s.registry, { readonly: true });
+  try {
+    const run = await waitFor('the run to finish', () => {
+      const r = registry.runs.get(runId);
+      return r && !['queued', 'running'].includes(r.status) ? r : undefined;
+    }, 120_000, 200);
+    assert.equal(run.status, 'completed', run.error ?? '');
+    assert.equal(run.method, 'lora');
+    const config = run.config as { name: string; lora: { r: number }; train: { steps: number } };
+    assert.equal(config.name, 'typed in monaco');
+    assert.equal(config.lora.r, 16);
+    assert.equal(config.train.steps, 3);
+  } finally {
+    registry.close();
+  }
+  assert.deepEqual(s.pageErrors, []);
+});
