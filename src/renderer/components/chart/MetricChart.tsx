@@ -36,6 +36,8 @@ export interface MetricChartProps {
   syncKey?: string;
   formatX?: (x: number) => string;
   formatY?: (y: number) => string;
+  /** Ticks on whole x values only (training steps). */
+  integerX?: boolean;
   emptyText?: string;
 }
 
@@ -43,7 +45,7 @@ const defaultFormat = (v: number) =>
   Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 
 export function MetricChart(props: MetricChartProps) {
-  const { title, testId, series, xLabel, log = false, smoothing = 0, height = 240, syncKey, emptyText = 'waiting for the first step…' } = props;
+  const { title, testId, series, xLabel, log = false, smoothing = 0, height = 240, syncKey, integerX = false, emptyText = 'waiting for the first step…' } = props;
   const formatX = props.formatX ?? defaultFormat;
   const formatY = props.formatY ?? defaultFormat;
   const [containerRef, width] = useElementWidth<HTMLDivElement>(600);
@@ -94,7 +96,7 @@ export function MetricChart(props: MetricChartProps) {
         points: { size: 6 },
       },
       axes: [
-        axis(theme, xLabel, (v) => formatX(v)),
+        { ...axis(theme, xLabel, (v) => formatX(v)), ...(integerX ? { incrs: INTEGER_INCREMENTS } : {}) },
         axis(theme, null, (v) => formatY(v)),
       ],
       series: [
@@ -136,7 +138,7 @@ export function MetricChart(props: MetricChartProps) {
       uRef.current = null;
     };
     // `aligned` and `width` are applied by the effects below without rebuilding.
-  }, [shapeKey, log, theme, height, syncKey, xLabel]);
+  }, [shapeKey, log, theme, height, syncKey, xLabel, integerX]);
 
   useEffect(() => {
     const u = uRef.current;
@@ -241,6 +243,9 @@ export function MetricChart(props: MetricChartProps) {
     </figure>
   );
 }
+
+/** Tick spacings for a whole-number axis: 1, 2, 5, 10, 20, 25, 50, … */
+const INTEGER_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7].map((p) => m * p)).concat([25, 250, 2500, 25000]).sort((a, b) => a - b);
 
 function axis(theme: ChartTheme, label: string | null, format: (v: number) => string): uPlot.Axis {
   return {

@@ -41,6 +41,7 @@ export function CompareCharts(props: { runs: readonly RunDetail[]; metrics: read
           series={c.series}
           xLabel={X_LABELS[xMode]}
           formatX={formatX}
+          integerX={xMode !== 'time'}
           log={log}
           smoothing={c.eval ? 0 : smoothing}
           syncKey="compare"

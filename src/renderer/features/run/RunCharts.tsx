@@ -26,6 +26,7 @@ export function RunCharts({ metrics, runId }: { metrics: MetricSeries; runId: nu
             series={spec.series}
             xLabel="step"
             formatX={formatInteger}
+            integerX
             log={log}
             smoothing={smoothing}
             syncKey={`run-${runId}`}

@@ -61,12 +61,16 @@ export function RunPage({ runId }: { runId: number }) {
       {run?.method === 'adalora' && <RankHeatmapCard runId={runId} active={ACTIVE_STATUSES.includes(run.status)} />}
       {run?.method === 'qlora' && <QloraMemoryCard metrics={series} />}
       {run && (
-        <div className="two-col">
+        <>
           <CheckpointsCard run={run} />
-          <ArtifactsCard run={run} />
-          <LineageCard run={run} />
-          <RunHistoryCard entries={history} />
-        </div>
+          <div className="two-col">
+            <div>
+              <ArtifactsCard run={run} />
+              <LineageCard run={run} />
+            </div>
+            <RunHistoryCard entries={history} />
+          </div>
+        </>
       )}
       {run && <RunConfig config={run.config} />}
     </div>

@@ -34,7 +34,7 @@ export function RunProgress({ view }: { view: ProgressView }) {
         </div>
         <div>
           <dt>ETA</dt>
-          <dd>{formatDuration(view.etaSeconds)}</dd>
+          <dd data-testid="run-eta">{formatDuration(view.etaSeconds)}</dd>
         </div>
       </dl>
     </section>

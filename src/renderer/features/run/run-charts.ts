@@ -39,6 +39,7 @@ const LABELS: Record<string, string> = {
   [METRIC.gradNorm]: 'grad norm',
   [METRIC.tokensPerSecond]: 'tokens/s',
   [METRIC.evalPerplexity]: 'eval perplexity',
+  [METRIC.tokens]: 'tokens per step',
 };
 
 export const metricLabel = (name: string): string => LABELS[name] ?? name.replace(/_/g, ' ');
