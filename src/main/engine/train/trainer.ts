@@ -159,7 +159,8 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
       // 4. Gradients summed over micro-batches, then divided by the step's token count
       //    (the loss is the mean over every learned token of the step).
       trainable.setTraining(true);
-      let lossSum = 0;
+      // Each micro-batch's loss stays on the device until the step is done: one read per step, not per micro-batch.
+      const microLosses: Tensor[] = [];
       let tokens = 0;
       let grads: Tensor[] | null = null;
       for (let micro = 0; micro < t.grad_accum; micro++) {
@@ -169,8 +170,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
         const result = tf.tidy(() =>
           tf.variableGrads(() => crossEntropySum(tf, loaded.model.forward(batch.ids, batch.mask), targets) as never, vars),
         );
-        lossSum += result.value.dataSync()[0]!;
-        result.value.dispose();
+        microLosses.push(result.value);
         tokens += targets.count;
         const g = vars.map((v) => result.grads[v.name]!);
         if (grads === null) grads = g;
@@ -182,6 +182,11 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
         }
       }
       trainable.setTraining(false);
+      let lossSum = 0;
+      for (const l of microLosses) {
+        lossSum += l.dataSync()[0]!;
+        l.dispose();
+      }
       let scaled = grads!.map((g) => tf.div(g, Math.max(1, tokens)));
       grads!.forEach((g) => g.dispose());
 
