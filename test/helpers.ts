@@ -1,5 +1,5 @@
-// Shared test helpers: temp folders, polling, and the skeleton config pointed at
-// the bundled toy data. Nothing here stands in for LoRA Lab's own code.
+// Shared test helpers: temp folders, polling, and a run config on the tiny Llama
+// fixture. Nothing here stands in for LoRA Lab's own code.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,14 +26,17 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
-/** The built-in toy model on the bundled skeleton data, with `steps` steps. */
-export function toyConfig(steps: number, overrides: Partial<RunConfig> = {}): RunConfig {
+/** The tiny Llama fixture (2 layers, hidden 64) and its pre-tokenized rows: a real LoRA run of `steps` steps in milliseconds each. */
+export const TINY_MODEL = join(ROOT, 'test/fixtures/models/tiny-llama');
+
+export function tinyConfig(steps: number, overrides: Partial<RunConfig> = {}): RunConfig {
   return runConfigSchema.parse({
-    name: `toy-${steps}`,
-    model: 'builtin:char-mlp',
-    method: 'full',
-    data: { train: join(ROOT, 'resources/data/skeleton/train.jsonl') },
-    train: { steps, batch_size: 32, lr: 0.01, seed: 7 },
+    name: `tiny-${steps}`,
+    model: TINY_MODEL,
+    method: 'lora',
+    lora: { r: 4, alpha: 8 },
+    data: { train: join(TINY_MODEL, 'eval.jsonl'), max_seq_len: 32 },
+    train: { steps, batch_size: 2, lr: 0.01, seed: 7 },
     ...overrides,
   });
 }

@@ -37,3 +37,18 @@ test('imports along the direction pass', async () => {
   assert.deepEqual(await problems('src/main/engine/x.ts', "import { openRegistry } from '../registry/index';\nexport const o = openRegistry;\n"), []);
   assert.deepEqual(await problems('src/main/cli/x.ts', "import { createServices } from '../services/index';\nexport const c = createServices;\n"), []);
 });
+
+test('the CLI imports only services and shared: engine, registry, server internals and heavy packages fail', async () => {
+  const cli = 'src/main/cli/commands/x.ts';
+  const engine = await problems(cli, "import { selectBackend } from '../../engine/backend';\nexport const s = selectBackend;\n");
+  assert.equal(engine.length, 1);
+  assert.match(engine[0]!, /src\/main\/cli must not import src\/main\/engine\/backend .*src\/main\/services and src\/shared only/);
+  assert.equal((await problems(cli, "import { openRegistry } from '../../registry/index';\nexport const o = openRegistry;\n")).length, 1);
+  assert.equal((await problems(cli, "import { serveStatic } from '../../server/static-files';\nexport const s = serveStatic;\n")).length, 1);
+  assert.equal((await problems(cli, "import * as tf from '@tensorflow/tfjs';\nexport const t = tf;\n")).length, 1);
+  assert.equal((await problems(cli, "import Database from 'better-sqlite3';\nexport const d = Database;\n")).length, 1);
+  assert.equal((await problems(cli, "export const load = () => import('../../engine/process');\n")).length, 1, 'a lazy import counts too');
+  assert.deepEqual(await problems(cli, "import { inspectModel } from '../../services/inspect';\nexport const i = inspectModel;\n"), []);
+  assert.deepEqual(await problems(cli, "import { METRIC } from '../../../shared/ipc/metric-names';\nexport const m = METRIC;\n"), []);
+  assert.deepEqual(await problems(cli, "import { startUiServer } from '../../server/ui-server';\nexport const u = startUiServer;\n"), []);
+});

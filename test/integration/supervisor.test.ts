@@ -1,11 +1,13 @@
-// The supervisor and a real engine process on the real wasm backend, recording
-// into a real SQLite registry: completion, stop, failure, and SIGKILL mid-run.
+// The supervisor and a real engine process (LoRA on the tiny Llama fixture) on the
+// real wasm backend, recording into a real SQLite registry: completion, stop,
+// failure, and SIGKILL mid-run.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { createServices } from '../../src/main/services/index';
-import { tempDir, toyConfig, waitFor } from '../helpers';
+import { tempDir, tinyConfig, waitFor } from '../helpers';
 
 function services() {
   return createServices({ registryPath: join(tempDir(), 'registry.sqlite'), backend: 'wasm' });
@@ -16,7 +18,7 @@ test('a run completes and records every step in the registry', async () => {
   try {
     const statuses: string[] = [];
     s.hub.subscribe((e, p) => e === 'onRunStatus' && statuses.push((p as { status: string }).status));
-    const { runId } = s.runs.start(toyConfig(25), '/');
+    const { runId } = s.runs.start(tinyConfig(25), '/');
     await s.supervisor.waitForExit(runId);
     const run = s.runs.get(runId);
     assert.equal(run.status, 'completed', run.error ?? '');
@@ -32,7 +34,7 @@ test('a run completes and records every step in the registry', async () => {
 test('stop ends a run as stopped after its current step', async () => {
   const s = services();
   try {
-    const { runId } = s.runs.start(toyConfig(100_000), '/');
+    const { runId } = s.runs.start(tinyConfig(100_000), '/');
     await waitFor('a few steps', () => s.registry.metrics.forRun(runId).length >= 3);
     assert.deepEqual(s.runs.stop(runId), { stopping: true });
     await s.supervisor.waitForExit(runId);
@@ -44,14 +46,18 @@ test('stop ends a run as stopped after its current step', async () => {
   }
 });
 
-test('a bad model is recorded as failed with the reason', async () => {
+test('a missing model folder is refused before a run is recorded; a broken one fails with the reason', async () => {
   const s = services();
   try {
-    const { runId } = s.runs.start(toyConfig(5, { model: '/nonexistent/model' }), '/');
+    assert.throws(() => s.runs.start(tinyConfig(5, { model: '/nonexistent/model' }), '/'), /config\.model: \/nonexistent\/model is not a model folder/);
+    assert.deepEqual(s.runs.list(), []);
+    const broken = tempDir();
+    writeFileSync(join(broken, 'config.json'), JSON.stringify({ model_type: 'llama', hidden_size: 'wide' }));
+    const { runId } = s.runs.start(tinyConfig(5, { model: broken }), '/');
     await s.supervisor.waitForExit(runId);
     const run = s.runs.get(runId);
     assert.equal(run.status, 'failed');
-    assert.match(run.error ?? '', /\/nonexistent\/model/);
+    assert.match(run.error ?? '', /config\.json: invalid llama config/);
   } finally {
     await s.close();
   }
@@ -60,7 +66,7 @@ test('a bad model is recorded as failed with the reason', async () => {
 test('SIGKILL of the engine mid-run leaves the registry intact and the run crashed with a reason', async () => {
   const s = services();
   try {
-    const { runId } = s.runs.start(toyConfig(100_000), '/');
+    const { runId } = s.runs.start(tinyConfig(100_000), '/');
     await waitFor('ten recorded steps', () => s.registry.metrics.forRun(runId).length >= 10);
     const pid = s.supervisor.pidOf(runId);
     assert.ok(pid);

@@ -1,42 +1,27 @@
-// The `loralab` command line (built to dist/cli.cjs; run as `npx loralab …`).
-// The contract is in docs/ARCHITECTURE.md: `--json` prints exactly one JSON object on
-// stdout, progress goes to stderr, and errors are one clear message, never a
-// stack trace (set LORALAB_DEBUG=1 to see one).
+// The `loralab` command line (built to dist/cli.cjs; run as `npx loralab …`): a
+// thin parser over src/main/services. The contract is in docs/ARCHITECTURE.md:
+// `--json` prints exactly one JSON object on stdout, progress goes to stderr, and
+// errors are one clear message, never a stack trace (LORALAB_DEBUG=1 shows one).
+import { LoraLabError } from '../../shared/ipc/result';
 import { parseArgs, UsageError, type Parsed } from './args';
-import { ConfigError } from '../services/config-file';
-
-const USAGE = `usage: loralab <command> [options]
-
-  doctor [--json]                       backend in use, versions, GPU, paths
-  inspect <model|preset> [--json]      adapter size and training memory (reads headers only)
-      [--method lora|qlora|adalora] [--rank R] [--alpha A] [--targets a,b|/regex/|all-linear]
-      [--target-rank R] [--rslora] [--batch-size B] [--seq-len T]
-  eval --model DIR [--adapter DIR] --data FILE [--batch-size N] [--json]
-                                        mean next-token loss and perplexity over a JSON Lines file
-  generate --model DIR [--adapter DIR] --prompt TEXT [--max-new-tokens N]
-      [--temperature T] [--top-p P] [--seed S] [--json]   stream a completion
-      eval and generate: [--quantize nf4 [--double-quant]] runs the base as QLoRA trains it
-      (decoder-block linear weights in NF4, block 64; --double-quant also 8-bit block scales)
-  train <config.(json|yaml)> [--json]   train a run and record it in the registry
-  resume <run-id|checkpoint-dir> [--json]  continue a stopped or crashed run exactly
-  runs list|show <id> [--json]          runs in the registry
-  merge --base DIR --adapter DIR[,DIR] --out DIR [--weights w,w] [--dtype float32|float16|bfloat16]
-      [--max-shard-size 5GB] [--unmerge] [--no-verify] [--json]   merge adapters into a model folder
-  ui [--port N]                         the workbench in a browser (127.0.0.1)
-  demo [--steps N] [--json]             the bundled demo: LoRA on lab-tiny-llama, before/after, merge
-
-common options: --registry <file>  --backend auto|tensorflow|wasm|cpu
-`;
+import { commandUsage, summaryUsage } from './usage';
 
 type Command = (args: Parsed) => Promise<number>;
 
-// Loaded on demand: tfjs and SQLite start-up cost only the commands that use them,
-// so `inspect` answers in a few tens of milliseconds. Each command lists its own
-// options (true = takes a value), so an option another command owns is an error here.
+interface CommandSpec {
+  /** Each command lists its own options (true = takes a value), so another command's option is an error. */
+  options: Record<string, boolean>;
+  load: () => Promise<Command>;
+  /** A command whose module prints its own --help (its summary line for `loralab --help`). */
+  ownHelp?: string;
+}
+
+// Loaded on demand, and the services they use load the engine, tfjs and SQLite on
+// demand too: `--help` and `inspect` pay for none of it.
 const COMMON = { json: false, registry: true, backend: true, help: false } as const;
 const MODEL = { model: true, adapter: true, quantize: true, 'double-quant': false } as const;
 
-const COMMANDS: Record<string, { options: Record<string, boolean>; load: () => Promise<Command> }> = {
+const COMMANDS: Record<string, CommandSpec> = {
   doctor: { options: {}, load: async () => (await import('./commands/doctor')).doctor },
   inspect: {
     options: { method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true },
@@ -44,7 +29,7 @@ const COMMANDS: Record<string, { options: Record<string, boolean>; load: () => P
   },
   eval: { options: { ...MODEL, data: true, 'batch-size': true }, load: async () => (await import('./commands/eval')).evalCommand },
   generate: {
-    options: { ...MODEL, prompt: true, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true },
+    options: { ...MODEL, prompt: true, raw: false, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true },
     load: async () => (await import('./commands/generate')).generate,
   },
   train: { options: {}, load: async () => (await import('./commands/train')).train },
@@ -56,31 +41,50 @@ const COMMANDS: Record<string, { options: Record<string, boolean>; load: () => P
   },
   demo: { options: { steps: true }, load: async () => (await import('./commands/demo')).demo },
   ui: { options: { port: true }, load: async () => (await import('./commands/ui')).ui },
+  'export-job': {
+    options: { out: true, gpus: true, strategy: true, 'data-paths': false, model: true, 'copy-model': false },
+    load: async () => (await import('./commands/export-job')).exportJobCommand,
+    ownHelp: 'export-job <run-id|config> --out DIR   a Hugging Face accelerate + PEFT job folder',
+  },
+  'import-job': {
+    options: {},
+    load: async () => (await import('./commands/import-job')).importJobCommand,
+    ownHelp: 'import-job DIR [--json]                 record a finished job (or PEFT adapter) as a run',
+  },
 };
+
+const extraSummaries = Object.values(COMMANDS).flatMap((c) => (c.ownHelp ? [c.ownHelp] : []));
+let current: string | undefined;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help') {
-    process.stdout.write(USAGE);
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    process.stdout.write(topic && COMMANDS[topic] && !COMMANDS[topic].ownHelp ? commandUsage(topic) : summaryUsage(extraSummaries));
     return command ? 0 : 2;
   }
   const spec = COMMANDS[command];
   if (!spec) throw new UsageError(`unknown command "${command}"`);
-  const args = parseArgs(rest, { ...COMMON, ...spec.options });
-  if (args.options.has('help')) {
-    process.stdout.write(USAGE);
+  current = command;
+  // --help wins over anything else on the line, even an option the command does not know.
+  if (!spec.ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(commandUsage(command));
     return 0;
   }
+  const args = parseArgs(rest, { ...COMMON, ...spec.options });
   return (await spec.load())(args);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof UsageError) process.stderr.write(`loralab: ${err.message}\n\n${USAGE}`);
-    else if (err instanceof ConfigError) process.stderr.write(`loralab: ${err.message}\n`);
-    else process.stderr.write(`loralab: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    const usage = current && !COMMANDS[current]?.ownHelp ? commandUsage(current) : summaryUsage(extraSummaries);
+    // A usage error, a bad config or a refused request (VALIDATION): exit 2; anything that failed while working: 1.
+    const isUsage = err instanceof UsageError;
+    const isInput = isUsage || (err instanceof Error && err.name === 'ConfigError') || (err instanceof LoraLabError && err.code === 'VALIDATION');
+    process.stderr.write(`loralab: ${message}\n${isUsage ? `\n${usage}` : ''}`);
     if (process.env.LORALAB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exit(err instanceof UsageError || err instanceof ConfigError ? 2 : 1);
+    process.exit(isInput ? 2 : 1);
   },
 );

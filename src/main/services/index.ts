@@ -70,3 +70,13 @@ export function createServices(options: ServicesOptions = {}): Services {
     },
   };
 }
+
+/**
+ * Only the jobs service, without a registry: what `loralab eval` and `loralab
+ * generate` need (a model runs in an engine process, exactly as under the UI).
+ */
+export function createJobServices(options: Pick<ServicesOptions, 'backend' | 'engineEntry'> = {}): { hub: EventHub; jobs: JobsService; close(): Promise<void> } {
+  const hub = new EventHub();
+  const jobs = new JobsService({ registry: null, hub, engineEntry: options.engineEntry ?? engineEntry(), backend: options.backend });
+  return { hub, jobs, close: () => jobs.shutdown() };
+}

@@ -20,7 +20,8 @@ import type { EventHub } from './event-hub';
 import { parseSize } from './sizes';
 
 export interface JobsOptions {
-  registry: Registry;
+  /** Where a merge is recorded; null for a jobs service that only evaluates and generates. */
+  registry: Registry | null;
   hub: EventHub;
   engineEntry: string;
   backend?: string;
@@ -40,6 +41,8 @@ export class JobsService {
   constructor(private readonly opts: JobsOptions) {}
 
   merge(req: MergeRequest): { jobId: string } {
+    const { registry } = this.opts;
+    if (!registry) throw new LoraLabError('INTERNAL', 'merge needs a registry to record the merged model in');
     if (req.qloraBase !== undefined) {
       throw new LoraLabError('VALIDATION', 'qloraBase: merging into an NF4 base is not available in this build yet', [
         { path: 'qloraBase', message: 'not available yet' },
@@ -49,13 +52,13 @@ export class JobsService {
     const adapters = req.adapters.map((a) => ({ dir: resolve(a.path), weight: a.weight }));
     const out = resolve(req.out);
     const maxShardBytes = req.maxShardSize === undefined ? undefined : typeof req.maxShardSize === 'number' ? req.maxShardSize : parseSize(req.maxShardSize, 'maxShardSize');
-    if (req.runId !== undefined && !this.opts.registry.runs.get(req.runId)) throw new LoraLabError('NOT_FOUND', `runId: run ${req.runId} does not exist`);
+    if (req.runId !== undefined && !registry.runs.get(req.runId)) throw new LoraLabError('NOT_FOUND', `runId: run ${req.runId} does not exist`);
     const job: ToEngine = { type: 'merge', jobId: newJobId(), backend: this.opts.backend, base, adapters, out, dtype: req.dtype, maxShardBytes, verify: req.verify };
     return this.start(job, 'merge', (result) => {
       const r = result as EngineMergeResult;
-      const runId = req.runId ?? this.opts.registry.artifacts.findByPath(adapters[0]!.dir)?.runId ?? null;
+      const runId = req.runId ?? registry.artifacts.findByPath(adapters[0]!.dir)?.runId ?? null;
       const negative = adapters.every((a) => a.weight < 0);
-      const artifact = this.opts.registry.artifacts.add({
+      const artifact = registry.artifacts.add({
         runId,
         kind: negative ? 'unmerged-model' : 'merged-model',
         path: r.out,

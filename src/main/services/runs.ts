@@ -6,9 +6,11 @@ import type { RunConfig } from '../../shared/config/run-config';
 import type { RankPoint, RunDetail, RunSummary } from '../../shared/ipc/schemas';
 import { LoraLabError } from '../../shared/ipc/result';
 import type { Registry, RunRow } from '../registry/index';
+import { checkRunConfig } from '../engine/adapters/registry';
 import { isEngineProcess, signalEngine } from './engine-signal';
 import type { EventHub } from './event-hub';
 import { toSummary } from './run-summary';
+import { checkRunBounds } from './run-bounds';
 import type { Supervisor } from './supervisor';
 
 export { toSummary } from './run-summary';
@@ -42,10 +44,6 @@ export function checkConfigFiles(config: RunConfig): void {
 /** How long an engine signalled by stop() gets before SIGKILL. */
 const STOP_GRACE_MS = 15_000;
 const WATCH_EVERY_MS = 200;
-
-interface RanksRepo {
-  forRun(runId: number): RankPoint[];
-}
 
 export class RunsService {
   private readonly watched = new Set<number>();
@@ -85,7 +83,12 @@ export class RunsService {
   start(config: RunConfig, baseDir: string): { runId: number } {
     const resolved = resolveConfigPaths(config, baseDir);
     checkConfigFiles(resolved);
+    checkRunBounds(resolved, this.supervisor.backend);
     const parent = this.resolveInitFrom(resolved.init_from);
+    // The method's own checks (and whether an init_from adapter can continue under this
+    // config) refuse the run before it is recorded: a config error, never a failed run.
+    const issues = checkRunConfig(resolved, parent?.adapterDir ?? null).map((i) => ({ path: ['config', ...i.path].join('.'), message: i.message }));
+    if (issues.length) throw new LoraLabError('VALIDATION', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
     const run = this.registry.runs.create({
       name: resolved.name,
       method: resolved.method,
@@ -109,8 +112,17 @@ export class RunsService {
       if (!adapter) throw new LoraLabError('NOT_FOUND', `init_from: run ${initFrom} has no adapter yet (it has not finished or been stopped)`);
       return { runId: initFrom, adapterDir: adapter.path };
     }
+    // A checkpoint folder (the run page's "Continue from here") holds the PEFT adapter
+    // as of its step in adapter/; its run is the parent.
+    const checkpoint = this.registry.runs
+      .list()
+      .flatMap((r) => this.registry.checkpoints.forRun(r.id))
+      .find((c) => resolve(c.path) === resolve(initFrom));
+    if (checkpoint && existsSync(join(initFrom, 'adapter', 'adapter_config.json'))) {
+      return { runId: checkpoint.runId, adapterDir: join(initFrom, 'adapter') };
+    }
     if (!existsSync(join(initFrom, 'adapter_config.json'))) {
-      throw new LoraLabError('NOT_FOUND', `init_from: ${initFrom} is not an adapter folder (no adapter_config.json)`);
+      throw new LoraLabError('NOT_FOUND', `init_from: ${initFrom} is not an adapter folder or a checkpoint of this registry (no adapter_config.json)`);
     }
     return { runId: this.registry.artifacts.findByPath(initFrom)?.runId ?? null, adapterDir: initFrom };
   }
@@ -225,11 +237,10 @@ export class RunsService {
     return { tags: this.registry.tags.forRun(runId) };
   }
 
-  /** AdaLoRA ranks per matrix and masking step, from the registry's ranks table once it has one. */
+  /** AdaLoRA ranks per matrix at each masking step (none for other methods). */
   ranks(runId: number): RankPoint[] {
     this.require(runId);
-    const repo = (this.registry as Registry & { ranks?: RanksRepo }).ranks;
-    return repo ? repo.forRun(runId) : [];
+    return this.registry.ranks.forRun(runId);
   }
 
   require(runId: number): RunRow {

@@ -64,7 +64,7 @@ export const generateRequestSchema = z.strictObject({
   /** An adapter folder, or null for the base model alone. */
   adapter: path.nullable().default(null),
   prompt: z.string(),
-  /** Apply the model's chat template (a user turn + generation prompt); false sends the prompt raw. */
+  /** Apply the model's chat template (a user turn + generation prompt) when it has one; false sends the prompt raw. */
   chat: z.boolean().default(true),
   maxNewTokens: z.number().int().positive().max(4096).default(64),
   /** 0 is greedy. */
@@ -84,6 +84,8 @@ export const generateResultSchema = z.object({
   text: z.string(),
   /** The text the model was given (after the chat template, when applied). */
   renderedPrompt: z.string(),
+  /** Whether the chat template was applied (chat mode on a model folder that has one). */
+  chatTemplate: z.boolean(),
   tokens: z.number().int(),
   promptTokens: z.number().int(),
   seconds: z.number(),

@@ -1,13 +1,11 @@
 // `loralab doctor [--json]`: which tfjs backend the engine will use and why,
 // with versions, GPU presence, CPU count, memory and the registry path.
 import type { DoctorReport } from '../../../shared/ipc/schemas';
-import { doctorReport, selectBackend } from '../../engine/backend';
-import { defaultRegistryPath } from '../../registry/index';
+import { localDoctor } from '../../services/system';
 import { flag, str, type Parsed } from '../args';
 
 export async function doctor(args: Parsed): Promise<number> {
-  const selection = await selectBackend({ prefer: str(args, 'backend') });
-  const report = doctorReport(selection, str(args, 'registry') ?? defaultRegistryPath());
+  const report = await localDoctor({ backend: str(args, 'backend'), registryPath: str(args, 'registry') });
   if (flag(args, 'json')) process.stdout.write(JSON.stringify(report) + '\n');
   else process.stdout.write(formatDoctor(report));
   return 0;

@@ -1,9 +1,13 @@
-// `loralab generate --model DIR [--adapter DIR] --prompt TEXT [--max-new-tokens N]
-// [--temperature T] [--top-p P] [--seed S] [--json]`: streams the completion to
-// stdout token by token (with --json, prints one object at the end instead).
-import { generate as run } from '../../engine/infer/generate';
+// `loralab generate --model DIR [--adapter DIR] --prompt TEXT [--raw] [--max-new-tokens N]
+// [--temperature T] [--top-p P] [--seed S] [--quantize nf4 [--double-quant]] [--json]`:
+// a generate job in an engine process (the Playground's path): the prompt goes
+// through the model's chat template unless --raw, and the completion streams to
+// stdout token by token (with --json, one object at the end instead).
+import type { GenerateResultData } from '../../../shared/ipc/job-schemas';
+import { createJobServices } from '../../services/index';
 import { flag, str, UsageError, type Parsed } from '../args';
-import { openModelSession } from './model-session';
+import { followJob } from '../follow-job';
+import { modelOptions } from './model-options';
 
 function numberOption(args: Parsed, name: string, fallback: number, check: (n: number) => boolean, what: string): number {
   const text = str(args, name);
@@ -16,35 +20,22 @@ function numberOption(args: Parsed, name: string, fallback: number, check: (n: n
 export async function generate(args: Parsed): Promise<number> {
   const prompt = str(args, 'prompt');
   if (prompt === undefined) throw new UsageError('--prompt <text> is required');
-  const maxNewTokens = numberOption(args, 'max-new-tokens', 64, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+  const maxNewTokens = numberOption(args, 'max-new-tokens', 64, (n) => Number.isInteger(n) && n > 0 && n <= 4096, 'an integer in 1..4096');
   const temperature = numberOption(args, 'temperature', 0, (n) => n >= 0 && Number.isFinite(n), 'a number ≥ 0 (0 is greedy)');
   const topP = numberOption(args, 'top-p', 1, (n) => n > 0 && n <= 1, 'in (0, 1]');
   const seed = numberOption(args, 'seed', 0, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
   const json = flag(args, 'json');
-  const session = await openModelSession(args);
+  const model = modelOptions(args);
+  const { hub, jobs, close } = createJobServices({ backend: str(args, 'backend') });
   try {
-    const tok = session.tokenizer;
-    if (!tok) throw new UsageError(`${session.loaded.dir} has no tokenizer.json, so a text prompt cannot be encoded`);
-    const promptIds = tok.encode(prompt);
-    const stream = tok.createStreamDecoder({ skipSpecialTokens: true });
-    const started = Date.now();
-    const ids = await run(session.loaded.model, promptIds, {
-      maxNewTokens,
-      temperature,
-      topP,
-      seed,
-      stopIds: tok.stopIds,
-      onToken: (id) => {
-        if (!json) process.stdout.write(stream.push(id));
-      },
-    });
-    const seconds = (Date.now() - started) / 1000;
-    const text = tok.decode(ids, { skipSpecialTokens: true });
-    if (json) process.stdout.write(JSON.stringify({ prompt, text, tokens: ids.length, promptTokens: promptIds.length, seconds }) + '\n');
-    else process.stdout.write(stream.flush() + '\n');
-    process.stderr.write(`${ids.length} tokens in ${seconds.toFixed(2)} s\n`);
+    const { jobId } = jobs.generate({ ...model, prompt, chat: !flag(args, 'raw'), maxNewTokens, temperature, topP, seed });
+    const result = (await followJob(hub, jobs, jobId, { onToken: (text) => !json && process.stdout.write(text) })) as GenerateResultData;
+    if (json) process.stdout.write(JSON.stringify({ prompt, ...result }) + '\n');
+    else process.stdout.write('\n');
+    const how = result.chatTemplate ? 'chat template applied' : flag(args, 'raw') ? 'raw prompt' : 'raw prompt: the model has no chat template';
+    process.stderr.write(`${result.tokens} tokens in ${result.seconds.toFixed(2)} s (${how}; stopped at ${result.stop})\n`);
     return 0;
   } finally {
-    session.close();
+    await close();
   }
 }

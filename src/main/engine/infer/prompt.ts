@@ -11,14 +11,13 @@ export interface EncodedPrompt {
   ids: number[];
   /** The text the model is given (the rendered template in chat mode). */
   rendered: string;
+  /** False in raw mode, and in chat mode for a model folder without a chat template (a base model). */
+  chatTemplate: boolean;
 }
 
 export function encodePrompt(tok: HfTokenizer, prompt: string, chat: boolean): EncodedPrompt {
-  if (!chat) return { ids: tok.encode(prompt), rendered: prompt };
-  if (tok.chatTemplate === null) {
-    throw new Error('the model folder has no chat template (tokenizer_config.json chat_template or chat_template.jinja); use raw mode');
-  }
+  if (!chat || tok.chatTemplate === null) return { ids: tok.encode(prompt), rendered: prompt, chatTemplate: false };
   const rendered = tok.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true });
   // The template writes the special tokens (bos, turn markers) itself.
-  return { ids: tok.encode(rendered, { addSpecialTokens: false }), rendered };
+  return { ids: tok.encode(rendered, { addSpecialTokens: false }), rendered, chatTemplate: true };
 }

@@ -38,6 +38,7 @@ export async function generateJob(job: GenerateJob, ctx: JobContext): Promise<Ge
     return {
       text: tok.decode(ids, { skipSpecialTokens: true }),
       renderedPrompt: prompt.rendered,
+      chatTemplate: prompt.chatTemplate,
       tokens: ids.length,
       promptTokens: prompt.ids.length,
       seconds: (Date.now() - started) / 1000,
