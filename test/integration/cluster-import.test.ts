@@ -46,7 +46,7 @@ test('export a local run, import what its job wrote: metrics, adapter, lineage, 
     assert.equal(run.parentRunId, local.runId);
     assert.equal(run.config.name, 'cluster fixture (cluster)');
     assert.deepEqual(reg.tags.forRun(run.id), ['cluster']);
-    const series = (name: string) => reg.metrics.forRun(run.id, { names: [name] }).map((p) => [p.step, p.value]);
+    const series = (name: string) => reg.metrics.forRun(run.id, { names: [name] }).map((p): [number, number] => [p.step, p.value]);
     assert.deepEqual(series('loss').map(([, v]) => v), expected.logged_losses);
     assert.deepEqual(series('eval_loss').map(([s]) => s), expected.eval_steps);
     // Trainer logs learning_rate after the scheduler step; LoRA Lab's lr at step s is the rate step s used.
@@ -55,7 +55,7 @@ test('export a local run, import what its job wrote: metrics, adapter, lineage, 
     assert.deepEqual(series('grad_norm').map(([, v]) => v), logged.map((e: Record<string, number>) => e.grad_norm));
     // The local run's lr, from LoRA Lab's own schedule, is the same function of the step.
     const localLr = new Map(reg.metrics.forRun(local.runId, { names: ['lr'] }).map((p) => [p.step, p.value]));
-    for (const [step, value] of series('lr')) assert.ok(Math.abs(localLr.get(step)! - value!) < 1e-9, `lr at step ${step}: ${localLr.get(step)} vs ${value}`);
+    for (const [step, value] of series('lr')) assert.ok(Math.abs(localLr.get(step)! - value) < 1e-9, `lr at step ${step}: ${localLr.get(step)} vs ${value}`);
 
     const [artifact] = reg.artifacts.forRun(run.id);
     assert.equal(artifact!.kind, 'adapter');

@@ -4,11 +4,12 @@
 // applies it, and collects every value the Hugging Face stack cannot express as a
 // refusal naming its config path, so an export either matches the run or says why not.
 import type { RunConfig } from '../../../shared/config/run-config';
+import { CLUSTER_STRATEGIES, type ClusterStrategy } from '../../../shared/ipc/cluster-schemas';
 import { LoraLabError } from '../../../shared/ipc/result';
 import { py, type PyValue } from './templates/python-literal';
 
-export const STRATEGIES = ['ddp', 'deepspeed-zero2', 'deepspeed-zero3', 'fsdp'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+export const STRATEGIES = CLUSTER_STRATEGIES;
+export type Strategy = ClusterStrategy;
 
 /** bitsandbytes' 4-bit block size: Params4bit(blocksize=64), not settable through BitsAndBytesConfig. */
 export const BNB_4BIT_BLOCKSIZE = 64;
