@@ -2,6 +2,7 @@
 // (router.ts) has validated the request before a handler runs and validates the
 // response after.
 import { toContractPoint } from '../../shared/ipc/schemas';
+import { exportJob, importJob } from './cluster/index';
 import type { DesktopHooks, Services } from './index';
 import { inspectFromRequest } from './inspect';
 import type { Handlers } from './router';
@@ -38,5 +39,12 @@ export function createHandlers(s: Omit<Services, 'router' | 'close'>, baseDir: s
     'system.doctor': () => doctor.report(),
     'system.showInFolder': ({ path }) => ({ opened: desktop ? desktop.showInFolder(path) : false, path }),
     'system.pickFolder': async () => (desktop ? { path: await desktop.pickFolder(), supported: true } : { path: null, supported: false }),
+
+    'cluster.exportJob': ({ runId, ...options }) => exportJob(registry, { ...options, source: runId }, baseDir),
+    'cluster.importJob': ({ dir }) => {
+      const result = importJob(registry, dir, baseDir);
+      s.hub.emit('onRunStatus', { runId: result.runId, status: result.status, error: null });
+      return result;
+    },
   };
 }

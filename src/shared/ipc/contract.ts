@@ -5,6 +5,7 @@
 // before it leaves; the event hub validates every event.
 import { z } from 'zod';
 import { runConfigSchema } from '../config/run-config';
+import { exportJobRequestSchema, exportJobResultSchema, importJobRequestSchema, importJobResultSchema } from './cluster-schemas';
 import {
   evalRequestSchema,
   generateRequestSchema,
@@ -93,6 +94,11 @@ export const requests = {
   'system.showInFolder': channel(z.strictObject({ path: z.string().min(1) }), showInFolderSchema),
   /** Electron: a native folder dialog; in the browser supported is false. */
   'system.pickFolder': channel(none, pickFolderSchema),
+
+  /** Writes a Hugging Face accelerate + PEFT job folder for a run (docs/CLUSTER.md); refusals name the config key. */
+  'cluster.exportJob': channel(exportJobRequestSchema, exportJobResultSchema),
+  /** Records a finished job (or a PEFT adapter + Trainer trainer_state.json) as a run, linked to the run it came from. */
+  'cluster.importJob': channel(importJobRequestSchema, importJobResultSchema),
 } as const;
 
 export const events = {
