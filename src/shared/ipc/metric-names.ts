@@ -10,6 +10,10 @@ export const METRIC = {
   tokensPerSecond: 'tokens_per_second',
   /** Learned (unmasked) target tokens in the step's batch; summed over steps it is the tokens seen. */
   tokens: 'tokens',
+  /** AdaLoRA: the orthogonal regularization R before its weight (the loss includes orth_reg_weight·R, as PEFT's does). */
+  orthReg: 'orth_reg',
+  /** AdaLoRA: the rank budget of the step (budget_schedule). */
+  adaloraBudget: 'adalora_budget',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

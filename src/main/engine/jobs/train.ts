@@ -82,7 +82,8 @@ async function train(
     {
       shouldStop: ctx.shouldStop,
       onStep: (s) =>
-        report({ ...s, extra: { [METRIC.lr]: s.lr, [METRIC.gradNorm]: s.gradNorm, [METRIC.tokensPerSecond]: s.tokensPerSecond, [METRIC.tokens]: s.tokens } }),
+        report({ ...s, extra: { [METRIC.lr]: s.lr, [METRIC.gradNorm]: s.gradNorm, [METRIC.tokensPerSecond]: s.tokensPerSecond, [METRIC.tokens]: s.tokens, ...s.methodMetrics } }),
+      onRanks: (step, ranks) => registry.ranks.record(job.runId, step, ranks),
       onEval: (step, r) => {
         const wallTime = Date.now();
         writer.add({ step, name: METRIC.evalLoss, value: r.loss, wallTime });
@@ -97,8 +98,7 @@ async function train(
       },
     },
   );
-  const kind = config.method === 'full' ? 'model' : 'adapter';
-  registry.artifacts.add({ runId: job.runId, kind, path: outcome.resultDir, meta: { step: outcome.step } });
+  registry.artifacts.add({ runId: job.runId, kind: outcome.resultKind, path: outcome.resultDir, meta: { step: outcome.step } });
   return outcome.status;
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runConfigSchema } from '../../../../shared/config/run-config';
+import { METRIC } from '../../../../shared/ipc/metric-names';
 import { budgetSchedule } from '../../../../shared/math/adalora-budget';
 import { selectBackend, type Tf } from '../../backend';
 import { readExamples } from '../../data/jsonl';
@@ -48,8 +49,8 @@ test('AdaLoRA: schedule, final budget, frozen mask, falling orth penalty, PEFT f
   const outcome = await runTraining(tf, { config, outputDir: out, resumeFrom: null, initFrom: null }, {
     shouldStop: () => false,
     onStep: ({ step, methodMetrics }) => {
-      budgets.set(step, methodMetrics.adalora_budget!);
-      orth.push(methodMetrics.orth_reg!);
+      budgets.set(step, methodMetrics[METRIC.adaloraBudget]!);
+      orth.push(methodMetrics[METRIC.orthReg]!);
     },
     onRanks: (step, r) => ranks.set(step, r),
   });

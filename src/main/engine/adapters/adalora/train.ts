@@ -6,6 +6,7 @@
 import { adaloraSchema } from '../../../../shared/config/adalora';
 import { loraSchema } from '../../../../shared/config/lora';
 import type { MethodInfo } from '../../../../shared/config/methods';
+import { METRIC } from '../../../../shared/ipc/metric-names';
 import type { Tensor } from '@tensorflow/tfjs';
 import { variableFrom } from '../../train/variables';
 import { loadAdapter } from '../index';
@@ -91,7 +92,7 @@ export function createAdaloraTrainable(ctx: TrainContext, info: MethodInfo): Tra
     afterOptimizerStep({ step, grads }) {
       const byName = new Map<string, Tensor>(params.map((p, i) => [p.variable.name, grads[i]!]));
       const { budget, ranks } = allocator.step(step, byName);
-      return { metrics: { orth_reg: lastOrth, adalora_budget: budget }, ...(ranks ? { ranks } : {}) };
+      return { metrics: { [METRIC.orthReg]: lastOrth, [METRIC.adaloraBudget]: budget }, ...(ranks ? { ranks } : {}) };
     },
     saveState: () => allocator.state(),
     restoreState: (state) => allocator.restore(state),
