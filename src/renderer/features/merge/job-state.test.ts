@@ -12,7 +12,7 @@ test("a job takes only its own events, streams text and ends on its done event",
   v = applyJobEvent(v, token('job-b', 'other job'));
   v = applyJobEvent(v, token('job-a', 'lo'));
   assert.equal(v.text, 'Hello');
-  const result = { text: 'Hello!', renderedPrompt: 'p', tokens: 3, promptTokens: 1, seconds: 0.1, stop: 'eos' as const };
+  const result = { text: 'Hello!', renderedPrompt: 'p', chatTemplate: true, tokens: 3, promptTokens: 1, seconds: 0.1, stop: 'eos' as const };
   v = applyJobEvent(v, { name: 'onJobDone', payload: { jobId: 'job-a', kind: 'generate', ok: true, result, error: null } });
   assert.equal(v.phase, 'done');
   assert.equal(v.text, 'Hello!');

@@ -26,7 +26,9 @@ export function OutputPane({ title, view, testId, empty }: { title: string; view
       {view.phase === 'failed' && <p className="field-error" role="alert">{view.error}</p>}
       {result && (
         <details className="rendered-prompt">
-          <summary>What the model was given ({result.promptTokens} tokens)</summary>
+          <summary>
+            What the model was given ({result.promptTokens} tokens, {result.chatTemplate ? 'chat template applied' : 'raw'})
+          </summary>
           <pre>{result.renderedPrompt}</pre>
         </details>
       )}

@@ -22,10 +22,16 @@ export function PlaygroundPage() {
   const [adapter, setAdapter] = useState('');
   const [prompt, setPrompt] = useState('');
   const [chat, setChat] = useState(true);
+  const [nf4, setNf4] = useState(false);
   const [sampling, setSampling] = useState<Sampling>(DEFAULT_SAMPLING);
   useEffect(() => {
     document.title = 'Playground — LoRA Lab';
   }, []);
+  // A QLoRA adapter was trained against the NF4-quantized base: load the base that way too.
+  const fromRun = registry.adapters.find((a) => a.path === adapter.trim());
+  useEffect(() => {
+    if (fromRun) setNf4(fromRun.method === 'qlora');
+  }, [fromRun]);
   useEffect(() => {
     // Start on the newest adapter in the registry and the model it was trained on.
     const newest = registry.adapters[0];
@@ -42,7 +48,7 @@ export function PlaygroundPage() {
 
   const run = () => {
     if (reason !== null || typeof settings === 'string') return;
-    const common: Omit<RequestOf<'generate.start'>, 'adapter'> = { model: model.trim(), prompt, chat, ...settings };
+    const common: Omit<RequestOf<'generate.start'>, 'adapter'> = { model: model.trim(), prompt, chat, quantize: nf4 ? 'nf4' : null, ...settings };
     void base.start(() => client.request('generate.start', { ...common, adapter: null }));
     if (adapter.trim() !== '') void tuned.start(() => client.request('generate.start', { ...common, adapter: adapter.trim() }));
     else tuned.reset();
@@ -99,6 +105,10 @@ export function PlaygroundPage() {
         <label className="field checkbox-field">
           <input type="checkbox" checked={chat} onChange={(e) => setChat(e.target.checked)} data-testid="play-chat" />
           <span>Apply the model's chat template (off: the prompt is sent raw)</span>
+        </label>
+        <label className="field checkbox-field">
+          <input type="checkbox" checked={nf4} onChange={(e) => setNf4(e.target.checked)} data-testid="play-nf4" />
+          <span>Load the base quantized to NF4, as QLoRA trains it{fromRun?.method === 'qlora' ? ' (this adapter is from a QLoRA run)' : ''}</span>
         </label>
         <SamplingFields value={sampling} onChange={setSampling} />
         <div className="start-bar field-full">
