@@ -1,6 +1,7 @@
 import { ACTIVE_STATUSES, type RunDetail } from '../../../shared/ipc/schemas';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TagEditor } from '../../components/TagEditor';
+import { ClusterExportButton } from '../cluster/ClusterExportButton';
 import { formatTimestamp } from '../../lib/format';
 import { routeHref } from '../../route';
 import { ResumeButton } from './ResumeButton';
@@ -30,6 +31,7 @@ export function RunHeader({ run }: { run: RunDetail }) {
         <StatusBadge status={run.status} testId="run-status" />
         {(ACTIVE_STATUSES.includes(run.status) || run.engineAlive) && <StopButton runId={run.id} />}
         {RESUMABLE.includes(run.status) && run.checkpoints.length > 0 && <ResumeButton runId={run.id} />}
+        <ClusterExportButton runId={run.id} runName={run.name} />
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { ClusterImportButton } from '../cluster/ClusterImportButton';
 import { newRunHref } from '../../route';
 import { RunsTable } from './RunsTable';
 import { useRuns } from './useRuns';
@@ -15,9 +16,12 @@ export function RunsPage() {
     <div className="page page-wide">
       <div className="page-header">
         <h1>Runs</h1>
-        <a className="button primary" href={newRunHref()} data-testid="new-run">
-          New run
-        </a>
+        <span className="run-actions">
+          <ClusterImportButton onImported={reload} />
+          <a className="button primary" href={newRunHref()} data-testid="new-run">
+            New run
+          </a>
+        </span>
       </div>
       {error && <ErrorMessage testId="runs-error">Could not load runs: {error}</ErrorMessage>}
       {runs ? <RunsTable runs={runs} onChanged={reload} /> : !error && <p className="muted">Loading runs…</p>}
