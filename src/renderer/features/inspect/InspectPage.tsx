@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatInteger } from '../../lib/format';
 import { formatTargets, parseTargets } from '../new-run/targets-text';
-import { formatBytes } from './format-bytes';
+import { formatBytes } from '../../lib/bytes';
 import { MemoryBars } from './MemoryBars';
 import { ModuleTable } from './ModuleTable';
 import { PRESET_IDS } from './presets';

@@ -1,5 +1,5 @@
 import type { MemoryTerm } from '../../../shared/math/memory';
-import { formatBytes } from './format-bytes';
+import { formatBytes } from '../../lib/bytes';
 import { METHOD_LABEL, type MethodMemory } from './memory-compare';
 
 const TERM_LABEL: Record<MemoryTerm['name'], string> = {

@@ -1,8 +1,8 @@
 import type { MergeResultData } from '../../../shared/ipc/job-schemas';
 import { formatInteger } from '../../lib/format';
-import { formatBytes } from '../inspect/format-bytes';
+import { formatBytes } from '../../lib/bytes';
 import type { JobView } from './job-state';
-import { ShowInFolder } from './ShowInFolder';
+import { ShowInFolderButton } from '../../components/ShowInFolderButton';
 
 /** The merge as it goes, then what it wrote and how the verification came out. */
 export function MergeProgress({ view }: { view: JobView }) {
@@ -42,7 +42,7 @@ export function MergeProgress({ view }: { view: JobView }) {
             </div>
           </dl>
           <p className="merge-out">
-            <code data-testid="merge-out-path">{result.out}</code> <ShowInFolder path={result.out} />
+            <code data-testid="merge-out-path">{result.out}</code> <ShowInFolderButton path={result.out} testId="merge-show-in-folder" />
           </p>
           <p className="muted">
             Recorded as artifact #{result.artifactId}

@@ -1,5 +1,5 @@
 import { formatInteger } from '../../lib/format';
-import { formatBytes } from '../inspect/format-bytes';
+import { formatBytes } from '../../lib/bytes';
 import { MemoryBars } from '../inspect/MemoryBars';
 import { useInspect, type InspectRequest } from '../inspect/useInspect';
 
