@@ -8,12 +8,12 @@
 // rule: full match) or all-linear (every Linear/Conv1D but the output head).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { adaloraSchema } from '../../shared/config/adalora';
 import { loraSchema } from '../../shared/config/lora';
+import { methodInfo } from '../../shared/config/methods';
 import { dataSchema, trainSchema } from '../../shared/config/train';
-import { adapterSize, numel, type AdapterMethod, type AdapterSize, type BaseTensor } from '../../shared/math/adapter-size';
+import { adapterSize, numel, targetCandidates, type AdapterMethod, type AdapterSize, type BaseTensor } from '../../shared/math/adapter-size';
 import { trainingMemory, type MemoryEstimate, type ModelDims } from '../../shared/math/memory';
-import type { Targets } from '../../shared/math/targets';
+import { ALL_LINEAR, expandAllLinear, type Targets } from '../../shared/math/targets';
 import { openCheckpoint } from '../engine/io/safetensors/index';
 import {
   architectureFor,
@@ -63,7 +63,6 @@ interface Loaded {
 }
 
 const LORA_DEFAULTS = loraSchema.parse({});
-const ADALORA_DEFAULTS = adaloraSchema.parse({});
 
 export function inspectModel(target: string, options: InspectOptions = {}): InspectReport {
   const loaded = isDirectory(target) ? loadModelDir(target) : loadPreset(target);
@@ -72,8 +71,9 @@ export function inspectModel(target: string, options: InspectOptions = {}): Insp
   const size = adapterSize({
     tensors: loaded.tensors,
     method,
-    r: options.rank ?? (method === 'adalora' ? ADALORA_DEFAULTS.init_r : LORA_DEFAULTS.r),
-    targetR: options.targetRank ?? (method === 'adalora' ? Math.min(ADALORA_DEFAULTS.target_r, options.rank ?? Infinity) : undefined),
+    // The method's own rank field and default (lora.r, adalora.init_r); a budgeted target_r defaults to the schema's, at most the rank.
+    r: options.rank ?? methodInfo(method).rank({})!,
+    targetR: options.targetRank ?? (methodInfo(method).budgetedRank ? Math.min(methodInfo(method).targetRank({})!, options.rank ?? Infinity) : undefined),
     alpha: options.alpha ?? LORA_DEFAULTS.alpha,
     rslora: options.rslora ?? false,
     targets,
@@ -218,24 +218,23 @@ function genericDims(config: unknown): ModelDims | null {
 // ---- targets -------------------------------------------------------------------
 
 function resolveTargets(targets: Targets | 'all-linear' | null, method: AdapterMethod, loaded: Loaded): Targets {
-  if (targets === 'all-linear') {
-    // PEFT's shorthand: every Linear/Conv1D except the output head (peft/tuners/tuners_utils.py check_target_module_exists, peft/utils/constants.py).
-    const heads = new Set(loaded.arch?.outputHeads ?? ['lm_head.weight']);
-    const leaves = loaded.tensors
-      .filter((t) => (t.kind === 'linear' || t.kind === 'conv1d') && t.shape.length === 2 && !heads.has(t.name) && t.name.endsWith('.weight'))
-      .map((t) => t.name.slice(0, -'.weight'.length).split('.').pop()!);
-    return [...new Set(leaves)];
+  if (targets === ALL_LINEAR) {
+    // PEFT's shorthand, expanded by the one target selector training uses too.
+    return expandAllLinear(
+      targetCandidates({ tensors: loaded.tensors, modulePath: loaded.arch?.modulePath, tied: loaded.arch && loaded.spec ? loaded.arch.tiedWeights(loaded.spec) : [], outputHeads: loaded.arch?.outputHeads }),
+    );
   }
   if (targets !== null) return targets;
   const type = loaded.modelType ?? '(none)';
   if (!loaded.arch) {
     throw new LoraLabError('VALIDATION', `model_type "${type}" has no default targets (known: ${knownModelTypes().join(', ')}); pass --targets`);
   }
-  const defaults = method === 'adalora' ? loaded.arch.defaultTargets.adalora : loaded.arch.defaultTargets.lora;
+  const info = methodInfo(method);
+  const defaults = loaded.arch.defaultTargets[info.defaultTargets];
   if (!defaults) {
     throw new LoraLabError(
       'VALIDATION',
-      `PEFT has no default AdaLoRA targets for model_type "${type}"; pass --targets (its LoRA default is ${loaded.arch.defaultTargets.lora.join(',')})`,
+      `PEFT has no default ${info.label} targets for model_type "${type}"; pass --targets (its LoRA default is ${loaded.arch.defaultTargets.lora.join(',')})`,
     );
   }
   return defaults;

@@ -7,8 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRIC } from '../../shared/ipc/metric-names';
 import type { RunSummary } from '../../shared/ipc/schemas';
-import { loraSchema } from '../../shared/config/lora';
-import { adaloraSchema } from '../../shared/config/adalora';
+import { methodInfo } from '../../shared/config/methods';
 import { readHeader } from '../engine/io/safetensors/index';
 import type { ArtifactRow, Registry, RunRow } from '../registry/index';
 
@@ -51,9 +50,7 @@ export function folderNumbers(path: string): FolderNumbers | null {
 
 /** LoRA/QLoRA r, AdaLoRA init_r (the rank its matrices start with), null for full fine-tuning. */
 export function rankOf(run: Pick<RunRow, 'method' | 'config'>): number | null {
-  if (run.method === 'full') return null;
-  if (run.method === 'adalora') return adaloraSchema.safeParse(run.config.adalora ?? {}).data?.init_r ?? null;
-  return loraSchema.safeParse(run.config.lora ?? {}).data?.r ?? null;
+  return methodInfo(run.method).rank(run.config);
 }
 
 export function resultArtifact(artifacts: readonly ArtifactRow[]): ArtifactRow | undefined {

@@ -6,6 +6,7 @@
 // one AdapterMethod built on the descriptor here; the inspector and the renderer,
 // which must not load the engine, read these descriptors directly.
 import { adaloraSchema } from './adalora';
+import { loraSchema } from './lora';
 import type { Method, RunConfig } from './run-config';
 
 /** A config problem at a path, e.g. ['adalora', 'tinit']. */
@@ -40,6 +41,14 @@ export interface MethodInfo {
   quantizedBase: boolean;
   /** The rank is budgeted during training (AdaLoRA: init_r down to target_r on average). */
   budgetedRank: boolean;
+  /** What a run of this method produces: a PEFT adapter folder, or a whole model folder. */
+  result: 'adapter' | 'model';
+  /** The config path of the rank (r for LoRA, init_r for AdaLoRA), or null when there is none. */
+  rankPath: readonly [MethodSection, string] | null;
+  /** The rank a config trains with, the schema's default when the section is left out (null for full). */
+  rank(config: Partial<Record<MethodSection, unknown>>): number | null;
+  /** The budgeted average rank (AdaLoRA's target_r), else null. */
+  targetRank(config: Partial<Record<MethodSection, unknown>>): number | null;
   /** PEFT's saved tensors for one module of `kind` at rank r, in/out features as the layer sees them. */
   tensors(kind: string, r: number, inF: number, outF: number): AdapterTensorSpec[];
   /** Problems with combinations this method cannot run, beyond the schema's field checks. */
@@ -74,6 +83,10 @@ function loraTensors(kind: string, r: number, inF: number, outF: number): Adapte
   ];
 }
 
+/** A section's field with the schema's defaults applied (a stored config may predate a field). */
+const loraField = (config: Partial<Record<MethodSection, unknown>>): number | null => loraSchema.safeParse(config.lora ?? {}).data?.r ?? null;
+const adaloraFields = (config: Partial<Record<MethodSection, unknown>>) => adaloraSchema.safeParse(config.adalora ?? {}).data ?? null;
+
 const issue = (path: ConfigIssue['path'], message: string): ConfigIssue => ({ path, message });
 
 const LORA: MethodInfo = {
@@ -85,6 +98,10 @@ const LORA: MethodInfo = {
   adaptsEmbeddings: true,
   quantizedBase: false,
   budgetedRank: false,
+  result: 'adapter',
+  rankPath: ['lora', 'r'],
+  rank: loraField,
+  targetRank: () => null,
   tensors: loraTensors,
   check: () => [],
 };
@@ -100,6 +117,10 @@ const ADALORA: MethodInfo = {
   adaptsEmbeddings: false,
   quantizedBase: false,
   budgetedRank: true,
+  result: 'adapter',
+  rankPath: ['adalora', 'init_r'],
+  rank: (config) => adaloraFields(config)?.init_r ?? null,
+  targetRank: (config) => adaloraFields(config)?.target_r ?? null,
   // peft/tuners/adalora/layer.py: bare parameters, no `.weight` suffix.
   tensors: (_kind, r, inF, outF) => [
     { suffix: 'lora_A', shape: [r, inF] },
@@ -133,6 +154,10 @@ const FULL: MethodInfo = {
   adaptsEmbeddings: false,
   quantizedBase: false,
   budgetedRank: false,
+  result: 'model',
+  rankPath: null,
+  rank: () => null,
+  targetRank: () => null,
   tensors: () => [],
   check(config) {
     return config.init_from === null
@@ -147,6 +172,9 @@ const ADALORA_DEFAULTS_FOR_CHECK = adaloraSchema.parse({});
 export const METHOD_INFO: Readonly<Record<Method, MethodInfo>> = { lora: LORA, qlora: QLORA, adalora: ADALORA, full: FULL };
 
 export const methodInfo = (method: Method): MethodInfo => METHOD_INFO[method];
+
+/** The methods that produce an adapter (those inspect can size). */
+export const ADAPTER_METHODS = Object.values(METHOD_INFO).filter((m) => m.result === 'adapter').map((m) => m.name);
 
 /** The method descriptor whose adapters have this peft_type (LoRA for LORA: a QLoRA adapter is a LoRA adapter). */
 export function methodForPeftType(peftType: string): MethodInfo | undefined {

@@ -2,6 +2,7 @@
 //   [--targets a,b,…|/regex/|all-linear] [--target-rank R] [--rslora] [--batch-size B]
 //   [--seq-len T] [--json]`
 // Parses the options and prints the inspect service's report (services/inspect.ts).
+import { ADAPTER_METHODS } from '../../../shared/config/methods';
 import { inspectModel, type InspectOptions } from '../../services/inspect';
 import { flag, str, UsageError, type Parsed } from '../args';
 import { formatReport } from './inspect-format';
@@ -17,12 +18,12 @@ export async function inspect(args: Parsed): Promise<number> {
 
 function optionsFrom(args: Parsed): InspectOptions {
   const method = str(args, 'method');
-  if (method !== undefined && method !== 'lora' && method !== 'qlora' && method !== 'adalora') {
-    throw new UsageError(`--method must be lora, qlora or adalora, got "${method}"`);
+  if (method !== undefined && !(ADAPTER_METHODS as readonly string[]).includes(method)) {
+    throw new UsageError(`--method must be ${ADAPTER_METHODS.join(', ')}, got "${method}"`);
   }
   const targets = str(args, 'targets');
   return {
-    method,
+    method: method as InspectOptions['method'],
     rank: int(args, 'rank'),
     targetRank: int(args, 'target-rank'),
     alpha: num(args, 'alpha'),

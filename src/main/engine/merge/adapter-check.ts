@@ -61,7 +61,8 @@ function validateAdapter(dir: string, base: ReadonlyMap<string, BaseWeight>): vo
           );
         }
       }
-      if (info.peftType === 'LORA') checkLoraRank(config, configFile, module, r);
+      // A budgeted rank (AdaLoRA) lives in the tensors and rank_pattern; LoRA's scaling comes from the config's r.
+      if (!info.budgetedRank) checkLoraRank(config, configFile, module, r);
       checkBase(base, module, inF, outF, weightsFile);
     }
     checkTargets(config, configFile, [...modules.keys()]);
