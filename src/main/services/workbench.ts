@@ -2,10 +2,11 @@
 // model list (models.list) and the tokenized data preview (data.preview).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import type { DataPreview, DataPreviewRequest, ModelEntry } from '../../shared/ipc/workbench-schemas';
 import { LoraLabError } from '../../shared/ipc/result';
 import { encodeExample, IGNORE_INDEX, loadTokenizer, type HfTokenizer } from '../engine/io/tokenizer/index';
+import { dataLines, parseJsonLine } from '../engine/data/jsonl';
 import type { Registry } from '../registry/index';
 import { parseRunConfig } from './config-file';
 import { resourcesDir } from './paths';
@@ -22,6 +23,9 @@ export function configDefaults(file = starterConfigPath()): { config: Record<str
   if (config.data.eval !== null) doc.setIn(['data', 'eval'], config.data.eval);
   // The header comment speaks of paths relative to the file; these are absolute now.
   doc.commentBefore = ' The starter run: LoRA on the bundled base model (lab-tiny-llama) with the\n bundled demo data (a number in words; only the answer is learned).';
+  // The file's own header is parsed onto the first key; drop it so it is not shown twice.
+  const first = isMap(doc.contents) ? doc.contents.items[0] : undefined;
+  if (first && isScalar(first.key)) first.key.commentBefore = undefined;
   return { config: config as unknown as Record<string, unknown>, yaml: doc.toString() };
 }
 
@@ -85,21 +89,25 @@ export async function previewData(req: DataPreviewRequest): Promise<DataPreview>
   const model = resolve(req.model);
   const file = resolve(req.file);
   if (!isModelDir(model)) throw new LoraLabError('VALIDATION', `model: ${model} is not a model folder (no config.json)`, [{ path: 'model', message: 'not a model folder' }]);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new LoraLabError('VALIDATION', `file: ${file}: cannot read it (${(err as NodeJS.ErrnoException).code})`, [{ path: 'file', message: 'cannot read the file' }]);
-  }
   const tokenizer = await cachedTokenizer(model);
   const preview: DataPreview = { examples: [], total: 0, errors: [] };
-  text.split('\n').forEach((lineText, i) => {
-    if (lineText.trim() === '') return;
-    preview.total++;
-    const line = i + 1;
+  // Read with the engine's limits (regular files only, bounded size and line length),
+  // so a path such as /dev/zero cannot grow this process; errors name file:line, not bytes.
+  const lines = dataLines(file);
+  for (;;) {
+    let next: IteratorResult<{ line: number; text: string }>;
     try {
-      const ex = encodeExample(tokenizer, JSON.parse(lineText), { file, line });
-      if (preview.examples.length >= req.limit) return;
+      next = lines.next();
+    } catch (err) {
+      const message = (err as Error).message;
+      throw new LoraLabError('VALIDATION', `file: ${message}`, [{ path: 'file', message }]);
+    }
+    if (next.done) break;
+    const { line, text: lineText } = next.value;
+    preview.total++;
+    try {
+      const ex = encodeExample(tokenizer, parseJsonLine(lineText, { file, line }), { file, line });
+      if (preview.examples.length >= req.limit) continue;
       const n = Math.min(ex.inputIds.length, req.maxSeqLen);
       preview.examples.push({
         line,
@@ -112,8 +120,8 @@ export async function previewData(req: DataPreviewRequest): Promise<DataPreview>
         })),
       });
     } catch (err) {
-      if (preview.errors.length < 50) preview.errors.push({ line, message: err instanceof SyntaxError ? `${file}:${line}: not valid JSON` : (err as Error).message });
+      if (preview.errors.length < 50) preview.errors.push({ line, message: (err as Error).message });
     }
-  });
+  }
   return preview;
 }
