@@ -97,6 +97,11 @@ export class Supervisor {
     return true;
   }
 
+  /** The backend preference every engine gets ('auto', 'wasm', ...; undefined: LORALAB_BACKEND or auto). */
+  get backend(): string | undefined {
+    return this.opts.backend;
+  }
+
   isActive(runId: number): boolean {
     return this.active.has(runId);
   }

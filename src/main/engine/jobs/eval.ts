@@ -13,7 +13,7 @@ export async function evalJob(job: EvalJob, ctx: JobContext): Promise<EvalResult
   const session = await openModelSession({ ...req, backend: job.backend });
   try {
     ctx.send({ type: 'job-progress', jobId, kind: 'eval', fraction: 0, message: session.description });
-    const examples = readExamples(req.data, session.tokenizer, session.loaded.spec.maxPositions);
+    const examples = readExamples(req.data, session.tokenizer, session.loaded.spec.maxPositions, session.loaded.spec.vocab);
     return await evaluate(session.loaded.model, examples, {
       batchSize: req.batchSize,
       onProgress: (done, total) => ctx.send({ type: 'job-progress', jobId, kind: 'eval', fraction: done / total, message: `evaluated ${done}/${total} sequences` }),

@@ -83,8 +83,8 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
   method.prepareBase?.(tf, loaded, config);
   const tokenizer = await loadTokenizer(config.model);
   const maxLen = Math.min(config.data.max_seq_len, loaded.spec.maxPositions);
-  const trainSet = readExamples(config.data.train, tokenizer, maxLen);
-  const evalSet = config.data.eval ? readExamples(config.data.eval, tokenizer, maxLen) : null;
+  const trainSet = readExamples(config.data.train, tokenizer, maxLen, loaded.spec.vocab);
+  const evalSet = config.data.eval ? readExamples(config.data.eval, tokenizer, maxLen, loaded.spec.vocab) : null;
 
   // 2. What trains, its optimizer, the data order, the RNG.
   const rng = createRng(t.seed);
