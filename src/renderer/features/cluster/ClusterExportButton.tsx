@@ -118,8 +118,8 @@ export function ClusterExportButton({ runId, runName }: { runId: number; runName
             <label className="checkbox">
               <input type="checkbox" checked={form.dataPaths} onChange={(e) => set('dataPaths', e.target.checked)} /> Keep the data files where they are (do not copy)
             </label>
-            {/* Enter submits */}
-            <button type="submit" hidden />
+            {/* Enter in a field submits. */}
+            <button type="submit" className="cluster-hidden-submit" tabIndex={-1} aria-hidden="true" />
           </form>
         )}
         {error && <ErrorMessage testId="cluster-export-error">Could not export: {error}</ErrorMessage>}

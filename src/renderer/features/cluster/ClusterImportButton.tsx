@@ -103,7 +103,8 @@ export function ClusterImportButton({ onImported }: { onImported?: () => void })
               trainer_state.json. Its log_history becomes the run's metrics and its adapter the run's artifact.
             </p>
             <FolderInput label="Folder" value={dir} onChange={setDir} testId="cluster-import-dir" onPick={pick} autoFocus />
-            <button type="submit" hidden />
+            {/* Enter in a field submits. */}
+            <button type="submit" className="cluster-hidden-submit" tabIndex={-1} aria-hidden="true" />
           </form>
         )}
         {error && <ErrorMessage testId="cluster-import-error">Could not import: {error}</ErrorMessage>}
