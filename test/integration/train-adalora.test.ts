@@ -105,3 +105,24 @@ test('a method section of another method, or an init_from rank that disagrees, i
     await s.close();
   }
 });
+
+test('`loralab eval` of an AdaLoRA adapter LoRA Lab trained matches PyTorch on the saved files, and so does its merge', () => {
+  const adapter = join(ROOT, 'test/fixtures/lora/tiny-llama-adalora-lab');
+  const expected = JSON.parse(readFileSync(join(adapter, 'expected.json'), 'utf8'));
+  // The fixture has a module pruned to rank 0 (lora_A [0, in]): PEFT's files allow it, so must we.
+  assert.ok(Object.values(expected.ranks as Record<string, number>).includes(0));
+  const loralab = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const evalOf = (model: string, extra: string[] = []) => {
+    const r = loralab(['eval', '--model', model, ...extra, '--data', DATA, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { loss: number; tokens: number };
+  };
+  const adapted = evalOf(LLAMA, ['--adapter', adapter]);
+  assert.equal(adapted.tokens, expected.tokens);
+  const rel = (x: number) => Math.abs(x - expected.eval_loss_adapted) / expected.eval_loss_adapted;
+  assert.ok(rel(adapted.loss) < 1e-5, `eval ${adapted.loss} vs PyTorch ${expected.eval_loss_adapted}`);
+  const out = join(tempDir(), 'merged');
+  const merged = loralab(['merge', '--base', LLAMA, '--adapter', adapter, '--out', out, '--dtype', 'float32']);
+  assert.equal(merged.status, 0, merged.stderr);
+  assert.ok(rel(evalOf(out).loss) < 1e-5, 'the merged model computes what the adapter does');
+});
