@@ -3,7 +3,7 @@
 // job wrote on the cluster (a PEFT adapter + Trainer trainer_state.json, made by
 // scripts/fixtures/make_job_output.py), and import-job records it beside the local
 // run with the right metrics, artifact and lineage; LoRA Lab then evaluates the
-// imported adapter to the loss PyTorch computed for it.
+// imported adapter to the loss PyTorch computed for it, and merges it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -71,6 +71,12 @@ test('export a local run, import what its job wrote: metrics, adapter, lineage, 
   // What the exported job wrote, LoRA Lab evaluates: the PyTorch float64 loss of the same adapter.
   const evaluated = json(loralab(['eval', '--model', MODEL, '--adapter', imported.artifact.path, '--data', join(MODEL, 'eval.jsonl'), '--json']));
   assert.ok(Math.abs(evaluated.loss - expected.eval_loss_adapter_f64) / expected.eval_loss_adapter_f64 < 1e-5, `${evaluated.loss} vs ${expected.eval_loss_adapter_f64}`);
+  // ...and merges: the merged model verifies against base + adapter and evaluates to the same loss.
+  const merged = join(dir, 'merged');
+  const m = loralab(['merge', '--base', MODEL, '--adapter', imported.artifact.path, '--out', merged, '--registry', registry, '--json']);
+  assert.equal(m.status, 0, m.stderr);
+  const mergedEval = json(loralab(['eval', '--model', merged, '--data', join(MODEL, 'eval.jsonl'), '--json']));
+  assert.ok(Math.abs(mergedEval.loss - evaluated.loss) / evaluated.loss < 1e-5, `${mergedEval.loss} vs ${evaluated.loss}`);
 });
 
 test('any PEFT adapter folder with a trainer_state.json imports, its config read from adapter_config.json', () => {

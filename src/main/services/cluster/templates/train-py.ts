@@ -132,10 +132,13 @@ def main():
     eval_rows = read_rows(EVAL_FILE, tokenizer, max_len) if EVAL_FILE is not None else None
     pad_id = tokenizer.pad_token_id if tokenizer is not None and tokenizer.pad_token_id is not None else 0
 
+    # Before the model: under DeepSpeed ZeRO-3, TrainingArguments is what makes
+    # from_pretrained load each weight straight into its partition (zero.Init).
+    args = ${pyCall('TrainingArguments', argsKwargs, '    ')}
+
     load_kwargs = {"torch_dtype": DTYPE}
 ${s.bnb ? bnbBlock(s.bnb, strategy) : ''}    model = AutoModelForCausalLM.from_pretrained(MODEL, **load_kwargs)
 ${modelBlock(s, peftKwargs)}
-    args = ${pyCall('TrainingArguments', argsKwargs, '    ')}
     trainer = LoraLabTrainer(
         model=model,
         args=args,
