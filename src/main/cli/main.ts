@@ -36,7 +36,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   resume: { options: {}, load: async () => (await import('./commands/resume')).resume },
   runs: { options: {}, load: async () => (await import('./commands/runs')).runs },
   merge: {
-    options: { base: true, adapter: true, out: true, dtype: true, weights: true, 'max-shard-size': true, unmerge: false, 'no-verify': false },
+    options: { base: true, adapter: true, out: true, dtype: true, weights: true, 'max-shard-size': true, unmerge: false, 'no-verify': false, 'qlora-base': true },
     load: async () => (await import('./commands/merge')).merge,
   },
   demo: { options: { steps: true }, load: async () => (await import('./commands/demo')).demo },

@@ -85,6 +85,15 @@ export const COMMAND_USAGE: Record<string, { summary: string; usage: string }> =
   --dtype float32|float16|bfloat16   (default float32)
   --max-shard-size 5GB          start a new shard past this size
   --no-verify                   skip the logit check of merged vs base + adapter
+  --qlora-base dequantized|original
+                                a QLoRA adapter was trained on the NF4 base: merge it into that
+                                base dequantized (the merged model computes what was trained; every
+                                block linear weight becomes its NF4 value) or into the original
+                                full-precision weights (keeps the base's precision; differs from the
+                                trained model by the quantization error). Either way the logit error
+                                against the NF4 base + unmerged adapter is reported and stored in
+                                qlora_merge.json (quantization from the adapter's run, else NF4,
+                                block 64, double quant)
   --json                        print the merge result with its verification
 `,
   },

@@ -14,7 +14,9 @@ import {
   jobIdSchema,
   mergeDtypeSchema,
   mergeResultSchema,
+  qloraBaseSchema,
 } from '../../shared/ipc/job-schemas';
+import { quantSchema } from '../../shared/config/quant';
 import { backendNameSchema, doctorReportSchema, runIdSchema } from '../../shared/ipc/schemas';
 
 /** 'auto' or a backend name; overrides LORALAB_BACKEND when set. */
@@ -46,6 +48,8 @@ export const mergeJobSchema = z.strictObject({
   dtype: mergeDtypeSchema,
   maxShardBytes: z.number().int().positive().optional(),
   verify: z.boolean(),
+  /** A QLoRA adapter: which base to merge into, and how that base was quantized in training. */
+  qlora: z.strictObject({ base: qloraBaseSchema, quant: quantSchema }).nullable().optional(),
 });
 export type MergeJob = z.infer<typeof mergeJobSchema>;
 

@@ -12,6 +12,7 @@ import type {
   JobKind,
   MergeRequest,
 } from '../../shared/ipc/job-schemas';
+import { quantSchema } from '../../shared/config/quant';
 import { LoraLabError } from '../../shared/ipc/result';
 import type { EngineMergeResult, FromEngine, ToEngine } from '../engine/protocol';
 import type { Registry } from '../registry/index';
@@ -43,17 +44,17 @@ export class JobsService {
   merge(req: MergeRequest): { jobId: string } {
     const { registry } = this.opts;
     if (!registry) throw new LoraLabError('INTERNAL', 'merge needs a registry to record the merged model in');
-    if (req.qloraBase !== undefined) {
-      throw new LoraLabError('VALIDATION', 'qloraBase: merging into an NF4 base is not available in this build yet', [
-        { path: 'qloraBase', message: 'not available yet' },
-      ]);
-    }
     const base = resolve(req.base);
     const adapters = req.adapters.map((a) => ({ dir: resolve(a.path), weight: a.weight }));
+    // A QLoRA merge needs the quantization the adapter was trained on: the quant section of
+    // the run that wrote it when the registry knows it, else QLoRA's recipe (NF4, 64, double quant).
+    const sourceRun = registry.artifacts.findByPath(adapters[0]!.dir)?.runId;
+    const sourceQuant = sourceRun === undefined || sourceRun === null ? undefined : registry.runs.get(sourceRun)?.config.quant;
+    const qlora = req.qloraBase === undefined ? null : { base: req.qloraBase, quant: quantSchema.parse(sourceQuant ?? {}) };
     const out = resolve(req.out);
     const maxShardBytes = req.maxShardSize === undefined ? undefined : typeof req.maxShardSize === 'number' ? req.maxShardSize : parseSize(req.maxShardSize, 'maxShardSize');
     if (req.runId !== undefined && !registry.runs.get(req.runId)) throw new LoraLabError('NOT_FOUND', `runId: run ${req.runId} does not exist`);
-    const job: ToEngine = { type: 'merge', jobId: newJobId(), backend: this.opts.backend, base, adapters, out, dtype: req.dtype, maxShardBytes, verify: req.verify };
+    const job: ToEngine = { type: 'merge', jobId: newJobId(), backend: this.opts.backend, base, adapters, out, dtype: req.dtype, maxShardBytes, verify: req.verify, qlora };
     return this.start(job, 'merge', (result) => {
       const r = result as EngineMergeResult;
       const runId = req.runId ?? registry.artifacts.findByPath(adapters[0]!.dir)?.runId ?? null;
@@ -62,7 +63,7 @@ export class JobsService {
         runId,
         kind: negative ? 'unmerged-model' : 'merged-model',
         path: r.out,
-        meta: { base, adapters, dtype: r.dtype, shards: r.shards, bytes: r.bytes, verify: r.verify, verifySkipped: r.verifySkipped },
+        meta: { base, adapters, dtype: r.dtype, shards: r.shards, bytes: r.bytes, verify: r.verify, verifySkipped: r.verifySkipped, qlora: r.qlora },
       });
       return { ...r, runId, artifactId: artifact.id };
     });

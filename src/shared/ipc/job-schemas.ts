@@ -2,6 +2,7 @@
 // engine process too, identified by a job id. These are the requests that start
 // one, and the shapes of their progress, streamed tokens and results.
 import { z } from 'zod';
+import { quantSchema } from '../config/quant';
 import { runIdSchema } from './schemas';
 
 export const JOB_KINDS = ['merge', 'generate', 'eval'] as const;
@@ -16,6 +17,26 @@ export const mergeDtypeSchema = z.enum(MERGE_DTYPE_NAMES);
 
 const path = z.string().min(1);
 
+/**
+ * Where a QLoRA adapter is merged: into the NF4 base dequantized (the merged model computes
+ * what was trained) or into the original full-precision weights (the adapter's update on
+ * weights it never saw; the difference is the quantization error).
+ */
+export const qloraBaseSchema = z.enum(['dequantized', 'original']);
+
+/** A QLoRA merge measured against the unmerged quantized model (also written as qlora_merge.json in the folder). */
+export const qloraMergeReportSchema = z.object({
+  qlora_base: qloraBaseSchema,
+  quant: quantSchema,
+  dtype: z.string(),
+  max_abs_logit_error: z.number(),
+  mean_abs_logit_error: z.number(),
+  relative_logit_error: z.number(),
+  sequences: z.number().int(),
+  tokens: z.number().int(),
+});
+export type QloraMergeReportData = z.infer<typeof qloraMergeReportSchema>;
+
 export const mergeRequestSchema = z.strictObject({
   /** The base model folder. */
   base: path,
@@ -29,7 +50,7 @@ export const mergeRequestSchema = z.strictObject({
   /** Run base + adapter and the merged model on sample sequences and compare logits. */
   verify: z.boolean().default(true),
   /** QLoRA adapters: merge into the dequantized NF4 base or the original wide weights. */
-  qloraBase: z.enum(['dequantized', 'original']).optional(),
+  qloraBase: qloraBaseSchema.optional(),
   /** The run to record the merged model under (default: the run that wrote the first adapter). */
   runId: runIdSchema.optional(),
 });
@@ -54,6 +75,8 @@ export const mergeResultSchema = z.object({
   verify: verifyResultSchema.nullable(),
   /** Why verification was skipped, when it was. */
   verifySkipped: z.string().nullable(),
+  /** A QLoRA merge: the logit error against the NF4 base with the adapter unmerged. */
+  qlora: qloraMergeReportSchema.nullable().default(null),
   runId: runIdSchema.nullable(),
   artifactId: z.number().int().positive(),
 });

@@ -6,6 +6,7 @@ import { findArchitecture } from '../models/index';
 import { selectBackend } from '../backend';
 import { mergeModel } from '../merge/merge';
 import { verifyMerge, type VerifyResult } from '../merge/verify';
+import { measureQloraMerge, type QloraMergeReport } from '../quant/qlora-merge';
 import type { EngineMergeResult, MergeJob } from '../protocol';
 import type { JobContext } from './context';
 
@@ -23,6 +24,7 @@ export async function mergeJob(job: MergeJob, ctx: JobContext): Promise<EngineMe
     out: job.out,
     dtype: job.dtype,
     maxShardBytes: job.maxShardBytes,
+    qlora: job.qlora ?? null,
     onProgress: (done, total) => {
       // Messages are cheap but not free: at most one every 100 ms, and the last one.
       if (done < total && Date.now() - lastSent < 100) return;
@@ -32,13 +34,16 @@ export async function mergeJob(job: MergeJob, ctx: JobContext): Promise<EngineMe
   });
   let verify: VerifyResult | null = null;
   let verifySkipped: string | null = null;
+  let qlora: QloraMergeReport | null = null;
   if (!job.verify) verifySkipped = 'not asked for';
   else if (!canVerify) verifySkipped = `LoRA Lab has no forward pass for model_type ${JSON.stringify(modelType)} yet`;
   else {
     progress(share, 'verifying: base + adapter vs the merged model');
     const { tf } = await selectBackend({ prefer: job.backend });
     verify = verifyMerge(tf, job.base, job.adapters, result.out);
+    // A QLoRA merge is also measured against what was trained: the NF4 base with the adapter unmerged.
+    if (job.qlora) qlora = measureQloraMerge(tf, job.base, job.adapters, result.out, job.qlora, job.dtype);
   }
   progress(1, 'done');
-  return { ...result, dtype: job.dtype, verify, verifySkipped };
+  return { ...result, dtype: job.dtype, verify, verifySkipped, qlora };
 }

@@ -4,6 +4,7 @@
 // size. Streaming: one tensor is in memory at a time, so peak memory follows the
 // largest tensor, not the model. The folder is built beside the destination and
 // renamed into place when complete, so an interrupted merge leaves nothing there.
+// A QLoRA adapter may instead be merged into the dequantized NF4 base (quant/qlora-merge.ts).
 import { join } from 'node:path';
 import { writeDirAtomically } from '../io/atomic-dir';
 import { writeJsonFile } from '../io/json-file';
@@ -20,6 +21,7 @@ import {
 import { readModelConfigJson } from '../models/config-json';
 import { findArchitecture, genericKindOf } from '../models/index';
 import { copySideFiles } from '../models/save-model';
+import { dequantizedLike, isQuantizedTensor, type QloraMergeOptions } from '../quant/qlora-merge';
 import { validateAdapters, type BaseWeight } from './adapter-check';
 import { AdapterDeltas, type AdapterInput } from './deltas';
 
@@ -33,6 +35,8 @@ export interface MergeOptions {
   dtype: MergeDtype;
   /** Bytes per shard before a new one starts (Hugging Face's default is 5 GB). */
   maxShardBytes?: number;
+  /** A QLoRA adapter: merge into the dequantized NF4 base or the original weights (null: an ordinary merge). */
+  qlora?: QloraMergeOptions | null;
   onProgress?: (done: number, total: number, tensor: string) => void;
 }
 
@@ -98,8 +102,12 @@ export async function mergeModel(opts: MergeOptions): Promise<MergeResult> {
           for (const name of shard.names) {
             const info = ckpt.tensors.get(name)!;
             if (byName.get(name)!.dtype === target) {
-              const data = ckpt.readFloat32(name);
+              let data = ckpt.readFloat32(name);
               const module = modulePath(name);
+              const kind = kindOf(name, info.shape);
+              if (opts.qlora?.base === 'dequantized' && info.shape.length === 2 && isQuantizedTensor(kind, module)) {
+                data = dequantizedLike(data, info.shape, kind === 'conv1d', opts.qlora.quant);
+              }
               if (info.shape.length === 2 && deltas.applyTo(module, data, info.shape, kindOf(name, info.shape) === 'conv1d')) {
                 // PEFT's safe_merge: refuse to write a weight the merge made non-finite.
                 if (!allFinite(data)) throw new MergeError(`merging into "${name}" produced NaN or infinite values`);

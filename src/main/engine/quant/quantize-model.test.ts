@@ -66,14 +66,14 @@ test('a quantized layer: forward = x·dequant(W), dX = dY·dequant(W), no float3
     const dy = tf.tensor2d(Float32Array.from({ length: 5 * out }, (_, i) => Math.sin(i * 0.7)), [5, out]);
     const before = tf.memory().numTensors;
     const y = applyLinear(tf, lin, x);
-    const dx = tf.grad((t: Tensor2D) => applyLinear(tf, lin, t) as Tensor2D)(x, dy);
+    const dx = tf.grad((t) => applyLinear(tf, lin, t))(x, dy) as Tensor2D;
     // Only y and dx remain: the dequantized copies of the weight were freed.
     assert.equal(tf.memory().numTensors, before + 2);
     const yRef = tf.matMul(x, dense);
     const dxRef = tf.matMul(dy, dense, false, true);
     const close = (a: Tensor2D, b: Tensor2D) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!) < 1e-5;
-    assert.ok(close(y as Tensor2D, yRef));
-    assert.ok(close(dx, dxRef));
+    assert.ok(close(y as Tensor2D, yRef as Tensor2D));
+    assert.ok(close(dx, dxRef as Tensor2D));
     [y, dx, yRef, dxRef, dense, x, dy].forEach((t) => t.dispose());
     assert.ok(q.bytes / q.size <= (doubleQuant ? 0.52 : 0.57));
   }
