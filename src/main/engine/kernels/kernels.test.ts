@@ -21,16 +21,18 @@ before(async () => {
   tf = selection.tf;
 });
 
+// Products of at least 64·64·64 multiply-adds take our path; smaller ones tfjs's own loop.
 const CASES: { a: number[]; b: number[]; ta?: boolean; tb?: boolean }[] = [
-  { a: [8, 6, 16, 8], b: [8, 6, 8, 16] }, // attention scores, per head
-  { a: [2, 3, 16, 16], b: [2, 3, 16, 8] },
-  { a: [2, 3, 16, 8], b: [2, 3, 16, 8], tb: true },
-  { a: [2, 3, 16, 8], b: [2, 3, 16, 16], ta: true },
-  { a: [2, 3, 16, 8], b: [2, 3, 8, 16], ta: true, tb: true },
+  { a: [2, 3, 64, 32], b: [2, 3, 32, 128] }, // attention scores, per head
+  { a: [2, 3, 64, 64], b: [2, 3, 64, 80] },
+  { a: [2, 3, 64, 72], b: [2, 3, 64, 72], tb: true },
+  { a: [2, 3, 72, 64], b: [2, 3, 72, 64], ta: true },
+  { a: [1, 2, 64, 70], b: [1, 2, 66, 64], ta: true, tb: true },
   { a: [4, 12, 24], b: [24, 5] }, // a batch against one matrix: one tall product
-  { a: [12, 24], b: [3, 24, 5] }, // one matrix against a batch
-  { a: [40, 24], b: [33, 24], tb: true },
-  { a: [24, 40], b: [24, 33], ta: true },
+  { a: [70, 64], b: [3, 64, 66] }, // one matrix against a batch
+  { a: [80, 64], b: [70, 64], tb: true },
+  { a: [64, 80], b: [64, 70], ta: true },
+  { a: [2, 3, 4, 8], b: [2, 3, 8, 5] }, // small: tfjs's loop
   { a: [1, 7], b: [7, 1] },
   { a: [3, 0], b: [0, 4] }, // an empty inner dimension: zeros
 ];
@@ -74,14 +76,14 @@ test('BatchMatMul on wasm matches the cpu kernel in every layout', async () => {
 
 test('a batched product equals its 2-D products bit for bit', () => {
   tf.tidy(() => {
-    const a = data([3, 2, 20, 12], 3);
-    const b = data([3, 2, 12, 9], 4);
+    const a = data([3, 2, 64, 64], 3);
+    const b = data([3, 2, 64, 70], 4);
     const batched = tf.matMul(a, b).dataSync() as Float32Array;
     const slices: number[] = [];
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 2; j++) {
-        const ai = tf.slice(a, [i, j, 0, 0], [1, 1, 20, 12]).reshape([20, 12]);
-        const bi = tf.slice(b, [i, j, 0, 0], [1, 1, 12, 9]).reshape([12, 9]);
+        const ai = tf.slice(a, [i, j, 0, 0], [1, 1, 64, 64]).reshape([64, 64]);
+        const bi = tf.slice(b, [i, j, 0, 0], [1, 1, 64, 70]).reshape([64, 70]);
         slices.push(...(tf.matMul(ai, bi).dataSync() as Float32Array));
       }
     }
