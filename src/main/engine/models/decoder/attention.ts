@@ -63,7 +63,9 @@ export function scaledDotProduct(tf: Tf, q: Tensor4D, k: Tensor4D, v: Tensor4D, 
     const d = q.shape[3];
     // An explicit transpose keeps the product on the plain matMul path (transposeB is slow on wasm).
     const kt = tf.transpose(k, [0, 1, 3, 2]);
-    const scores = tf.add(tf.mul(matMulBoth(tf, q, kt), 1 / Math.sqrt(d)), mask);
+    // The 1/√d scale on q ([.., Tq, d]) rather than on the scores ([.., Tq, Tk]): a quarter of the
+    // elements at T = 256, d = 64, and the same bits whenever √d is a power of two (d = 64, 256).
+    const scores = tf.add(matMulBoth(tf, tf.mul(q, 1 / Math.sqrt(d)), kt), mask);
     return matMulBoth(tf, tf.softmax(scores, -1), v) as Tensor4D;
   });
 }
