@@ -108,7 +108,6 @@ async function main(runs: number): Promise<void> {
     const selection = await selectBackend({ prefer: 'wasm' });
     const tf = selection.tf;
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const config = runConfigSchema.parse({
       name: 'bench-train',
       model: dir,
@@ -142,7 +141,10 @@ async function main(runs: number): Promise<void> {
       console.error(`warning: PyTorch kept only ${torch.cores_used.toFixed(2)} of ${THREADS} cores busy: other work competed for the CPU`);
     }
 
-    const body = report({ runs, load, written, selection, simd: Boolean(simd), threaded: Boolean(threaded), run, diag, torch });
+    if (run.coresUsed < 0.9 * (selection.wasmThreads ?? 1)) {
+      console.error(`warning: tfjs kept only ${run.coresUsed.toFixed(2)} of its ${selection.wasmThreads} threads' cores busy: other work competed for the CPU`);
+    }
+    const body = report({ runs, load, loadAtEnd: os.loadavg(), written, selection, simd: Boolean(simd), run, diag, torch });
     writeSection('train', body);
     console.log(body);
   } finally {
@@ -344,16 +346,16 @@ function runTorch(model: string, adapter: string, batch: string): TorchResult {
 interface ReportInput {
   runs: number;
   load: number[];
+  loadAtEnd: number[];
   written: { params: number; dataBytes: number };
-  selection: { tfjsVersion: string; backend: string };
+  selection: { tfjsVersion: string; backend: string; wasmThreads: number | null };
   simd: boolean;
-  threaded: boolean;
   run: TfjsRun;
   diag: Diagnostics;
   torch: TorchResult;
 }
 
-function report({ runs, load, written, selection, simd, threaded, run, diag, torch }: ReportInput): string {
+function report({ runs, load, loadAtEnd, written, selection, simd, run, diag, torch }: ReportInput): string {
   const s = LLAMA_17M;
   const tokens = BATCH * SEQ;
   const timed = run.stepSeconds.slice(WARMUP);
@@ -381,8 +383,10 @@ function report({ runs, load, written, selection, simd, threaded, run, diag, tor
     `- Date: ${today()}`,
     `- Command: ${runs === DEFAULT_RUNS ? `\`${COMMAND}\` (or \`npm run bench:train\`)` : `\`${COMMAND} --runs ${runs}\``}`,
     ...machineLines(load),
+    `- Load average when it ended: ${loadAtEnd.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min); above ~0.5 other work shared the cores and the timings of both sides are skewed`,
     `- Node ${process.version}, @tensorflow/tfjs ${selection.tfjsVersion}, @tensorflow/tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}; ` +
-      `backend ${selection.backend} (SIMD ${simd ? 'on' : 'off'}, threads ${threaded ? 'on' : 'off'}: one core)`,
+      `backend ${selection.backend} (SIMD ${simd ? 'on' : 'off'}, ` +
+      `${(selection.wasmThreads ?? 1) > 1 ? `threaded build, ${selection.wasmThreads} threads` : 'single-threaded build: one core'})`,
     `- PyTorch ${torch.torch} (Python ${torch.python}), ${torch.num_threads} threads (${torch.parallel_backend}), CPU capability ${torch.cpu_capability}; ` +
       `BLAS_INFO=${torch.blas_info}, mapped: ${torch.blas.libraries.join(', ')}` +
       (torch.blas.openblas_config ? ` (${torch.blas.openblas_config}; core ${torch.blas.openblas_core}, ${torch.blas.openblas_threads} threads)` : '') +
@@ -398,7 +402,8 @@ function report({ runs, load, written, selection, simd, threaded, run, diag, tor
     `| PyTorch ${torch.torch}, ${torch.num_threads} threads | ${torch.median_s.toFixed(3)} | ${torch.tokens_per_s.toFixed(0)} | ${torch.forward_median_s.toFixed(3)} | ` +
       `${torch.backward_median_s.toFixed(3)} | ${torch.cores_used.toFixed(2)} | ${torch.step_s.map((t) => t.toFixed(3)).join(', ')} |`,
     '',
-    `- Ratio tfjs / PyTorch: **${ratio.toFixed(3)}×** (PyTorch is ${(1 / ratio).toFixed(1)}× faster; the goal is ≥ 0.5×)`,
+    `- Ratio tfjs / PyTorch: **${ratio.toFixed(3)}×** (${ratio >= 1 ? `tfjs is ${ratio.toFixed(1)}× faster` : `PyTorch is ${(1 / ratio).toFixed(1)}× faster`}; ` +
+      `the goal is ≥ 0.5×); cores used: tfjs ${run.coresUsed.toFixed(2)}, PyTorch ${torch.cores_used.toFixed(2)} (the goal for tfjs is ≥ 1.8 on 2 cores)`,
     `- tfjs forward and backward are timed apart outside the trainer on a fresh model with the trainer's own LoRA layers (median of ${DIAG_RUNS}): ` +
       `forward ${median(diag.forwardOnly).toFixed(2)} s without a gradient tape, ${fwd.toFixed(2)} s inside \`tf.variableGrads\`, backward ${bwd.toFixed(2)} s ` +
       `(${(bwd / fwd).toFixed(1)}× the forward; PyTorch ${(torch.backward_median_s / torch.forward_median_s).toFixed(1)}×); the rest of a trainer step ` +
@@ -423,8 +428,9 @@ function report({ runs, load, written, selection, simd, threaded, run, diag, tor
     ),
     '',
     'BatchMatMul (the kernel behind every tf.matMul on wasm) by input shapes, the costliest first; rank-4 inputs are attention\'s ' +
-      'per-head products (models/decoder/attention.ts `scaledDotProduct` and their gradients in models/decoder/matmul.ts `matMulBoth`), ' +
-      'rank-2 ones the linear layers, the LoRA branches and the LM head:',
+      'per-head products (models/decoder/attention.ts `scaledDotProduct` and their gradients in models/decoder/matmul.ts `matMulBoth`) ' +
+      'and, against a 64×64 matrix, RoPE\'s rotate_half (models/decoder/rope.ts); rank-2 ones the linear layers, the LoRA branches and the LM head. ' +
+      'On wasm every one of them runs on XNNPACK\'s 2-D path (src/main/engine/kernels/wasm-batch-matmul.ts):',
     '',
     '| input shapes | calls forward / backward | ms | share | GFLOP | GFLOP/s |',
     '|---|---|---|---|---|---|',
@@ -442,7 +448,8 @@ function report({ runs, load, written, selection, simd, threaded, run, diag, tor
 /** Attention's batched (rank ≥ 3) products against the 2-D ones: time, FLOPs and rate of each group. */
 function matMulSummary(rows: MatMulRow[], profiledMs: number): string[] {
   const group = (batched: boolean) => {
-    const sel = rows.filter((r) => r.shapes.split(' · ')[0]!.split('×').length > 2 === batched);
+    // Batched means a batch on the right-hand side: a batch against one matrix (RoPE's rotate_half) is one tall 2-D product.
+    const sel = rows.filter((r) => (r.shapes.split(' · ')[1] ?? '').split('×').length > 2 === batched);
     const ms = sel.reduce((n, r) => n + r.ms, 0);
     const flops = sel.reduce((n, r) => n + r.flops * (r.fwdCount + r.bwdCount), 0);
     return { ms, flops, calls: sel.reduce((n, r) => n + r.fwdCount + r.bwdCount, 0) };
@@ -452,7 +459,7 @@ function matMulSummary(rows: MatMulRow[], profiledMs: number): string[] {
   const line = (label: string, g: typeof b) =>
     `${label}: ${g.calls} calls, ${(g.ms / 1000).toFixed(2)} s (${((100 * g.ms) / profiledMs).toFixed(1)}% of the profiled step), ` +
     `${(g.flops / 1e9).toFixed(1)} GFLOP at ${(g.flops / 1e6 / Math.max(g.ms, 1e-9)).toFixed(1)} GFLOP/s`;
-  return ['', `- ${line('Batched (attention) matMuls', b)}.`, `- ${line('2-D matMuls (linear layers, LoRA, LM head)', p)}.`];
+  return ['', `- ${line('Batched (attention) matMuls', b)}.`, `- ${line('2-D matMuls (linear layers, LoRA, LM head, RoPE)', p)}.`];
 }
 
 function packageVersion(name: string): string {
