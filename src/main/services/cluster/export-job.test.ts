@@ -44,8 +44,15 @@ for (const method of METHODS) {
       const acc = parseYaml(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8')) as Record<string, unknown>;
       assert.equal(acc.num_processes, 4);
       assert.equal(acc.num_machines, 1);
-      // PyYAML (YAML 1.1, what accelerate reads with) would take a bare no for False.
-      assert.match(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8'), /^mixed_precision: 'no'$/m);
+      if (strategy.startsWith('deepspeed')) {
+        // accelerate refuses these beside a deepspeed_config_file (DeepSpeedPlugin._deepspeed_config_checks).
+        for (const key of ['mixed_precision', 'gradient_accumulation_steps', 'gradient_clipping', 'zero_stage', 'offload_optimizer_device', 'offload_param_device', 'zero3_save_16bit_model']) {
+          assert.equal(key in acc || key in (acc.deepspeed_config as object), false, key);
+        }
+      } else {
+        // PyYAML (YAML 1.1, what accelerate reads with) would take a bare no for False.
+        assert.match(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8'), /^mixed_precision: 'no'$/m);
+      }
       const expectedType = { ddp: 'MULTI_GPU', fsdp: 'FSDP', 'deepspeed-zero2': 'DEEPSPEED', 'deepspeed-zero3': 'DEEPSPEED' }[strategy];
       assert.equal(acc.distributed_type, expectedType);
       if (strategy.startsWith('deepspeed')) {

@@ -38,19 +38,22 @@ export function accelerateConfig(strategy: Strategy, gpus: number): string {
     debug: false,
     machine_rank: 0,
     main_training_function: 'main',
-    mixed_precision: 'no',
     num_machines: 1,
     num_processes: gpus,
     rdzv_backend: 'static',
     same_network: true,
     use_cpu: false,
   };
+  // float32 throughout, as LoRA Lab trains. With a deepspeed_config_file, accelerate
+  // refuses a mixed_precision key (accelerate/utils/dataclasses.py
+  // DeepSpeedPlugin._deepspeed_config_checks): there the JSON's "auto" precision says it.
   if (strategy === 'ddp') {
-    return yaml({ ...base, distributed_type: gpus > 1 ? 'MULTI_GPU' : 'NO', gpu_ids: 'all', downcast_bf16: 'no' });
+    return yaml({ ...base, mixed_precision: 'no', distributed_type: gpus > 1 ? 'MULTI_GPU' : 'NO', gpu_ids: 'all', downcast_bf16: 'no' });
   }
   if (strategy === 'fsdp') {
     return yaml({
       ...base,
+      mixed_precision: 'no',
       distributed_type: 'FSDP',
       fsdp_config: {
         // Wraps each decoder layer; accelerate takes the layer class from the model's _no_split_modules.
@@ -59,7 +62,10 @@ export function accelerateConfig(strategy: Strategy, gpus: number): string {
         fsdp_cpu_ram_efficient_loading: true,
         fsdp_forward_prefetch: false,
         fsdp_offload_params: false,
-        fsdp_sharding_strategy: 'FULL_SHARD',
+        // FSDP1 full sharding, as accelerate 1.6's `accelerate config` writes it
+        // (fsdp_reshard_after_forward replaced fsdp_sharding_strategy there).
+        fsdp_version: 1,
+        fsdp_reshard_after_forward: 'FULL_SHARD',
         fsdp_state_dict_type: 'SHARDED_STATE_DICT',
         fsdp_sync_module_states: true,
         // Frozen and trainable weights share flat parameters only with use_orig_params (PEFT + FSDP).
