@@ -7,6 +7,7 @@
 // resume from when training.
 //
 // Run by hand: node dist/engine.cjs  (then send a job over the IPC channel)
+import { setPriority } from 'node:os';
 import { doctorJob } from './jobs/doctor';
 import { evalJob } from './jobs/eval';
 import type { JobContext } from './jobs/context';
@@ -14,6 +15,16 @@ import { generateJob } from './jobs/generate';
 import { mergeJob } from './jobs/merge';
 import { trainJob } from './jobs/train';
 import { parseMessage, toEngineSchema, type EngineJob, type FromEngine } from './protocol';
+
+// An engine is batch work: it runs at a lower scheduling priority (nice 10) so the
+// processes a person is waiting on — the app, `loralab ui`, a terminal — get the
+// CPU first when they wake up. Set before any worker thread starts (threads
+// inherit it). Refused on some systems; the engine then runs at normal priority.
+try {
+  setPriority(10);
+} catch {
+  // no permission to change it: run as is
+}
 
 let stopRequested = false;
 let busy = false;
