@@ -23,10 +23,10 @@ function config(overrides: Partial<RunConfigInput> & { train?: RunConfigInput['t
     model: LLAMA,
     method: 'adalora',
     lora: { alpha: 8, dropout: 0.1, targets: ['q_proj', 'v_proj'] },
-    adalora: { init_r: 6, target_r: 3, tinit: 10, tfinal: 30, delta_t: 5 },
+    adalora: { init_r: 6, target_r: 3, tinit: 5, tfinal: 15, delta_t: 5 },
     data: { train: DATA, eval: DATA, max_seq_len: 64 },
     ...overrides,
-    train: { steps: 120, batch_size: 2, lr: 0.005, schedule: 'cosine', warmup_steps: 5, save_every: 10, eval_every: 40, seed: 3, ...overrides.train },
+    train: { steps: 60, batch_size: 2, lr: 0.005, schedule: 'cosine', warmup_steps: 5, save_every: 5, eval_every: 20, seed: 3, ...overrides.train },
   });
 }
 
@@ -42,12 +42,12 @@ test('an AdaLoRA run killed with SIGKILL and resumed ends byte-identical to an u
     assert.equal(s.runs.get(straight).status, 'completed', s.runs.get(straight).error ?? '');
 
     const killed = s.runs.start(config(), '/').runId;
-    await waitFor('a checkpoint at step 30 or later', () => (s.registry.checkpoints.latest(killed)?.step ?? 0) >= 30, 90_000, 5);
+    await waitFor('a checkpoint at step 15 or later', () => (s.registry.checkpoints.latest(killed)?.step ?? 0) >= 15, 180_000, 5);
     process.kill(s.supervisor.pidOf(killed)!, 'SIGKILL');
     await s.supervisor.waitForExit(killed);
     assert.equal(s.runs.get(killed).status, 'crashed');
     const stoppedAt = s.runs.get(killed).lastStep!;
-    assert.ok(stoppedAt < 90, `the run got past the final allocation (step ${stoppedAt}) before it was killed`);
+    assert.ok(stoppedAt < 45, `the run got past the final allocation (step ${stoppedAt}) before it was killed`);
 
     s.runs.resume(killed);
     await s.supervisor.waitForExit(killed);
@@ -61,9 +61,9 @@ test('an AdaLoRA run killed with SIGKILL and resumed ends byte-identical to an u
       assert.ok(a.equals(b), `${file} differs after resume`);
     }
 
-    // Masking steps: every 5 in (10, 90), then the final allocation at 120 − 30 = 90.
+    // Masking steps: every 5 in (5, 45), then the final allocation at 60 − 15 = 45.
     const steps = [...new Set(s.registry.ranks.forRun(straight).map((r) => r.step))];
-    assert.deepEqual(steps, [15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]);
+    assert.deepEqual(steps, [10, 15, 20, 25, 30, 35, 40, 45]);
     const shown = spawnSync(process.execPath, [CLI, 'runs', 'show', String(straight), '--json', '--registry', s.registry.path], { encoding: 'utf8' });
     assert.equal(shown.status, 0, shown.stderr);
     const finalRanks = JSON.parse(shown.stdout).finalRanks as { module: string; rank: number }[];
@@ -73,10 +73,15 @@ test('an AdaLoRA run killed with SIGKILL and resumed ends byte-identical to an u
     for (const r of finalRanks) assert.equal(saved[`${r.module}.lora_E`]!.filter(Boolean).length, r.rank);
 
     // A finished AdaLoRA adapter continues as init_from (its kept triplets, ranknum init_r).
-    const child = s.runs.start(config({ init_from: straight, train: { steps: 12, save_every: null, eval_every: null } }), '/').runId;
+    const child = s.runs.start(
+      config({ init_from: straight, adalora: { init_r: 6, target_r: 2, tinit: 2, tfinal: 4, delta_t: 2 }, train: { steps: 12, save_every: null, eval_every: null } }),
+      '/',
+    ).runId;
     await s.supervisor.waitForExit(child);
     assert.equal(s.runs.get(child).status, 'completed', s.runs.get(child).error ?? '');
     assert.equal(s.runs.get(child).parentRunId, straight);
+    // It budgets down from the kept triplets (12 of them) to target_r 2 × 4 matrices.
+    assert.equal(s.registry.ranks.final(child).reduce((n, r) => n + r.rank, 0), 2 * MATRICES);
   } finally {
     await s.close();
   }
