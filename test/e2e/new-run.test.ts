@@ -47,6 +47,13 @@ test('a LoRA run started from a config typed into Monaco; an invalid value is ma
   await page.waitForSelector('.monaco-hover :text("Tokens per example")', { timeout: 15_000 });
   await page.mouse.move(0, 0);
 
+  // Completion offers the keys the schema allows that are not written yet.
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector('.monaco-editor .suggest-widget :text("init_from")', { timeout: 15_000 });
+  await page.keyboard.press('Escape');
+
   // The form follows the editor...
   assert.equal(await page.inputValue('[data-testid="field-steps"]'), '3');
   assert.equal(await page.inputValue('[data-testid="field-rank"]'), '-4');

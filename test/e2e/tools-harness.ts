@@ -3,12 +3,13 @@
 // real training run on the bundled model (through the CLI), and screenshots in
 // light and dark.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
-import { CLI, ROOT, tempDir } from '../helpers';
+import { CLI, ROOT } from '../helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
@@ -30,16 +31,22 @@ export interface Session {
 }
 
 export async function openSession(): Promise<Session> {
-  const dir = tempDir('loralab-e2e-tools-');
+  const dir = mkdtempSync(join(tmpdir(), 'loralab-e2e-tools-'));
   const registry = join(dir, 'registry.sqlite');
-  const url = await startUi(registry);
+  const ui = await startUi(registry);
   const context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 900 },
   });
-  after(() => context.close());
+  // One hook, in order: the browser and the server end before their folder goes.
+  after(async () => {
+    await context.close();
+    await ui.stop();
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  });
+  const url = ui.url;
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -54,22 +61,24 @@ export async function openPage(s: Session, hash: string): Promise<void> {
   await s.page.goto(`${s.url}${hash}`);
 }
 
-function startUi(registry: string): Promise<string> {
+function startUi(registry: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [LORALAB, 'ui', '--port', '0', '--registry', registry], {
     cwd: ROOT,
     env: { ...process.env, LORALAB_BACKEND: 'wasm' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  after(() => {
-    child.kill('SIGTERM');
-  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       out += chunk;
       const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)/.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) resolve({ url: m[1]!, stop });
     });
     child.once('exit', (code) => reject(new Error(`loralab ui exited with ${code} before printing its URL`)));
   });

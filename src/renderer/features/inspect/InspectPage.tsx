@@ -2,6 +2,7 @@ import '../tools.css';
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatInteger } from '../../lib/format';
+import { PathField } from '../new-run/PathField';
 import { formatTargets, parseTargets } from '../new-run/targets-text';
 import { formatBytes } from '../../lib/bytes';
 import { MemoryBars } from './MemoryBars';
@@ -72,30 +73,15 @@ export function InspectPage() {
         </div>
       </div>
       <form className="card tool-form" onSubmit={(e) => e.preventDefault()} aria-label="What to inspect">
-        <label className="field field-wide">
-          <span>Model folder or preset</span>
-          <input
-            type="text"
-            list="inspect-models"
-            value={form.model}
-            onChange={(e) => set('model')(e.target.value)}
-            placeholder="/path/to/model or chatglm-6b"
-            data-testid="inspect-model"
-            spellCheck={false}
-          />
-          <datalist id="inspect-models">
-            {models.map((m) => (
-              <option key={m.path} value={m.path}>
-                {m.name} ({m.source})
-              </option>
-            ))}
-            {PRESET_IDS.map((id) => (
-              <option key={id} value={id}>
-                preset
-              </option>
-            ))}
-          </datalist>
-        </label>
+        <PathField
+          label="Model folder or preset"
+          value={form.model}
+          onChange={set('model')}
+          options={models}
+          presets={PRESET_IDS}
+          placeholder="/path/to/model or chatglm-6b"
+          testId="inspect-model"
+        />
         <label className="field">
           <span>Method</span>
           <select value={form.method} onChange={(e) => set('method')(e.target.value as AdapterMethod)} data-testid="inspect-method">

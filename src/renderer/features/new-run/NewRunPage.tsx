@@ -107,6 +107,9 @@ export function NewRunPage() {
                 </div>
               </div>
               <ConfigEditor value={text} onChange={setText} problems={checked.problems} />
+              <p className="muted small-note editor-keys">
+                Tab indents inside the editor; Ctrl+M switches Tab to moving the focus. F8 goes to the next problem.
+              </p>
               {formError && <p className="field-error">{formError}</p>}
               <ProblemList problems={checked.problems} />
             </section>

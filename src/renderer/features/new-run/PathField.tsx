@@ -13,6 +13,7 @@ export function PathField({
   value,
   onChange,
   options = [],
+  presets = [],
   placeholder,
   testId,
   className = 'field field-wide',
@@ -21,12 +22,15 @@ export function PathField({
   value: string;
   onChange: (path: string) => void;
   options?: ModelEntry[];
+  /** Other values offered beside the folders (Inspect's preset ids). */
+  presets?: readonly string[];
   placeholder?: string;
   testId?: string;
   className?: string;
 }) {
   const listId = useId();
   const [error, setError] = useState<string | null>(null);
+  const offered = options.length + presets.length > 0;
   const canPick = typeof window !== 'undefined' && window.loralab !== undefined;
   const pick = async () => {
     setError(null);
@@ -44,7 +48,7 @@ export function PathField({
         <input
           type="text"
           value={value}
-          list={options.length > 0 ? listId : undefined}
+          list={offered ? listId : undefined}
           onChange={(e) => onChange(e.target.value)}
           placeholder={placeholder}
           spellCheck={false}
@@ -56,11 +60,16 @@ export function PathField({
           </button>
         )}
       </span>
-      {options.length > 0 && (
+      {offered && (
         <datalist id={listId}>
           {options.map((m) => (
             <option key={m.path} value={m.path}>
               {m.name} · {m.source}
+            </option>
+          ))}
+          {presets.map((id) => (
+            <option key={id} value={id}>
+              preset
             </option>
           ))}
         </datalist>
