@@ -28,6 +28,7 @@ import { readModelConfigJson } from '../engine/models/config-json';
 import { LoraLabError } from '../../shared/ipc/result';
 import type { InspectRequest } from '../../shared/ipc/workbench-schemas';
 import { resourcesDir } from './paths';
+import { checkConfigAgainstWeights } from './config-vs-weights';
 
 export interface InspectOptions {
   method?: AdapterMethod;
@@ -142,6 +143,7 @@ function loadModelDir(dir: string): Loaded {
   checkpoint.close();
   const files = checkpoint.files.map((file) => basename(file));
   const tensors: BaseTensor[] = [...checkpoint.tensors.values()].map((t) => ({ name: t.name, shape: t.shape, kind: kindOf(t.name, t.shape) }));
+  if (arch && spec) checkConfigAgainstWeights(arch, spec, tensors, configPath);
   return {
     kind: 'model-dir',
     tensors,

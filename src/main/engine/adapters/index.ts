@@ -4,7 +4,8 @@
 import type { Tf } from '../backend';
 import type { DecoderModel } from '../models/decoder/decoder';
 import type { LoraLayer } from './lora/layer';
-import { AdapterError, readAdapterConfig } from './peft-files';
+import { assertFiniteAdapter } from './finite';
+import { AdapterError, openAdapterWeights, readAdapterConfig } from './peft-files';
 import { loadablePeftTypes, methodForPeftType } from './registry';
 
 export { AdapterError };
@@ -25,6 +26,12 @@ export function loadAdapter(tf: Tf, dir: string, model: DecoderModel): AttachedA
   if (config.use_dora === true) throw new AdapterError(`${dir}: DoRA adapters (use_dora) are not supported`);
   if (config.modules_to_save) throw new AdapterError(`${dir}: adapters with modules_to_save are not supported yet`);
   const linears = new Map(model.linears().map((l) => [l.name, l]));
+  const weights = openAdapterWeights(dir);
+  try {
+    assertFiniteAdapter(dir, weights);
+  } finally {
+    weights.close();
+  }
   const layers = method.load(tf, dir, config, linears);
   for (const layer of layers) linears.get(layer.module)!.adapters.push(layer);
   return {

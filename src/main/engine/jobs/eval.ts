@@ -4,6 +4,7 @@ import type { EvalResultData } from '../../../shared/ipc/job-schemas';
 import { readExamples } from '../data/jsonl';
 import { evaluate } from '../infer/evaluate';
 import { openModelSession } from '../infer/session';
+import { describeNonFiniteWeight, findNonFiniteWeight } from '../models/finite-weights';
 import type { EvalJob } from '../protocol';
 import type { JobContext } from './context';
 
@@ -14,10 +15,17 @@ export async function evalJob(job: EvalJob, ctx: JobContext): Promise<EvalResult
   try {
     ctx.send({ type: 'job-progress', jobId, kind: 'eval', fraction: 0, message: session.description });
     const examples = readExamples(req.data, session.tokenizer, session.loaded.spec.maxPositions, session.loaded.spec.vocab);
-    return await evaluate(session.loaded.model, examples, {
+    const result = await evaluate(session.loaded.model, examples, {
       batchSize: req.batchSize,
       onProgress: (done, total) => ctx.send({ type: 'job-progress', jobId, kind: 'eval', fraction: done / total, message: `evaluated ${done}/${total} sequences` }),
     });
+    // A non-finite loss is an answer to nothing: say which weights hold the NaN (the
+    // adapter's values were checked when it was attached), never report loss null.
+    if (!Number.isFinite(result.loss)) {
+      const broken = findNonFiniteWeight(req.model);
+      throw new Error(`the eval loss is ${result.loss}: ${broken ? describeNonFiniteWeight(broken) : 'the forward pass overflowed (the weights are finite)'}`);
+    }
+    return result;
   } finally {
     session.close();
   }

@@ -15,6 +15,7 @@
 import { join } from 'node:path';
 import { methodForPeftType as methodInfoFor } from '../../../shared/config/methods';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, AdapterError, KEY_PREFIX, openAdapterWeights, patternValue, readAdapterConfig } from '../adapters/peft-files';
+import { assertFiniteAdapter } from '../adapters/finite';
 import { FLOAT_DTYPES, type SafetensorsFile } from '../io/safetensors/index';
 import type { AdapterInput } from './deltas';
 
@@ -66,15 +67,7 @@ function validateAdapter(dir: string, base: ReadonlyMap<string, BaseWeight>): vo
       checkBase(base, module, inF, outF, weightsFile);
     }
     checkTargets(config, configFile, [...modules.keys()]);
-    for (const t of weights.header.tensors.values()) {
-      const data = weights.readFloat32(t.name);
-      for (let i = 0; i < data.length; i++) {
-        const v = data[i]!;
-        if (!Number.isFinite(v)) {
-          throw new AdapterError(`${weightsFile}: tensor "${t.name}" has ${Number.isNaN(v) ? 'NaN' : 'an infinite value'} at element ${i} (not finite); it cannot be merged`);
-        }
-      }
-    }
+    assertFiniteAdapter(dir, weights);
   } finally {
     weights.close();
   }

@@ -13,6 +13,7 @@ import { readExamples } from '../data/jsonl';
 import { evaluate, padBatch, type EvalResult } from '../infer/evaluate';
 import { writeDirAtomically } from '../io/atomic-dir';
 import { loadTokenizer } from '../io/tokenizer/index';
+import { describeNonFiniteWeight, findNonFiniteWeight } from '../models/finite-weights';
 import { loadModel } from '../models/load-model';
 import type { StepReport } from '../adapters/method';
 import { checkpointName, CHECKPOINT_FORMAT, loadCheckpoint, METHOD_STATE_FILE, saveCheckpoint } from './checkpoint';
@@ -60,8 +61,14 @@ export class NonFiniteLossError extends Error {
   constructor(
     readonly step: number,
     loss: number,
+    /** Why, when the base weights themselves hold a non-finite value (then the learning rate is not it). */
+    baseProblem: string | null = null,
   ) {
-    super(`the loss became ${loss} at step ${step}; the run stopped (try a lower learning rate or max_grad_norm)`);
+    super(
+      baseProblem
+        ? `the loss became ${loss} at step ${step}: ${baseProblem}`
+        : `the loss became ${loss} at step ${step}; the run stopped (try a lower learning rate or max_grad_norm)`,
+    );
   }
 }
 
@@ -210,7 +217,8 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
       const loss = lossSum / Math.max(1, tokens) + extraValue;
       if (!Number.isFinite(loss)) {
         scaled.forEach((g) => g.dispose());
-        throw new NonFiniteLossError(step, loss);
+        const broken = findNonFiniteWeight(config.model);
+        throw new NonFiniteLossError(step, loss, broken && describeNonFiniteWeight(broken));
       }
 
       // 5. Clip, schedule, update; then the method's after-step work with the step's gradients
