@@ -55,7 +55,6 @@ async function main(): Promise<void> {
     const selection = await selectBackend({ prefer: 'wasm' });
     const tf = selection.tf;
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const t0 = performance.now();
     const { model } = loadModel(tf, dir);
     const loadSeconds = (performance.now() - t0) / 1000;
@@ -104,14 +103,16 @@ async function main(): Promise<void> {
       '',
       `Inference (no gradients), float32, batch ${BATCH} × ${SEQ} tokens, a random Llama with the engine's own loader; ` +
         `median of ${RUNS} timed runs after ${WARMUP} warm-up runs, wall clock around the forward call on both sides. ` +
-        `"Cores used" is CPU time over wall time in the timed runs: 1 for the single-threaded wasm backend, ${THREADS} for PyTorch ` +
-        'when nothing else competes for the CPU (less means the figures are skewed).',
+        `"Cores used" is CPU time over wall time in the timed runs: up to the thread count on both sides (wasm: its threaded build, ` +
+        `one thread per core; PyTorch: ${THREADS} threads) when nothing else competes for the CPU (less means the figures are skewed).`,
       '',
       `- Date: ${today()}`,
       `- Command: \`${COMMAND}\` (or \`npm run bench:forward\`)`,
       ...machineLines(load),
       `- Node ${process.version}, @tensorflow/tfjs ${selection.tfjsVersion}, @tensorflow/tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}; ` +
-        `backend ${selection.backend} (SIMD ${simd ? 'on' : 'off'}, threads ${threaded ? 'on' : 'off'}: one core)`,
+        `backend ${selection.backend} (SIMD ${simd ? 'on' : 'off'}, ` +
+        `${(selection.wasmThreads ?? 1) > 1 ? `threaded build, ${selection.wasmThreads} threads` : 'single-threaded build: one core'})`,
+      `- Load average when it ended: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)`,
       `- PyTorch ${torch.torch} (Python ${torch.python}), ${torch.num_threads} threads (${torch.parallel_backend}), CPU capability ${torch.cpu_capability}; ` +
         `BLAS_INFO=${torch.blas_info}, mapped: ${torch.blas.libraries.join(', ')}` +
         (torch.blas.openblas_config ? ` (${torch.blas.openblas_config}; core ${torch.blas.openblas_core}, ${torch.blas.openblas_threads} threads)` : '') +
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
       `| tfjs ${selection.tfjsVersion}, wasm | ${tfSeconds.toFixed(3)} | ${fmt(tfTokens)} | ${tfCores.toFixed(2)} | ${tfTimes.map((t) => t.toFixed(2)).join(', ')} |`,
       `| PyTorch ${torch.torch}, ${torch.num_threads} threads | ${torch.median_s.toFixed(3)} | ${fmt(torch.tokens_per_s)} | ${torch.cores_used.toFixed(2)} | ${torch.times_s.map((t) => t.toFixed(3)).join(', ')} |`,
       '',
-      `- Ratio tfjs / PyTorch: **${ratio.toFixed(3)}×** (PyTorch is ${(1 / ratio).toFixed(1)}× faster)`,
+      `- Ratio tfjs / PyTorch: **${ratio.toFixed(3)}×** (${ratio >= 1 ? `tfjs is ${ratio.toFixed(1)}× faster` : `PyTorch is ${(1 / ratio).toFixed(1)}× faster`}; the goal is ≥ 0.5×)`,
       `- Logits agreement (batch ${CHECK.batch} × ${CHECK.seq}, row 2 right-padded from position ${CHECK.padFrom}; ` +
         `${agreement.positions} real positions × ${s.vocab}): max |tfjs − torch| = ${agreement.maxAbs.toExponential(2)}, ` +
         `largest |logit| ${agreement.maxLogit.toFixed(3)}, same argmax at ${agreement.sameArgmax}/${agreement.positions} positions`,

@@ -189,6 +189,8 @@ def main():
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
+    if torch.get_num_threads() != args.threads:
+        raise SystemExit(f"torch.get_num_threads() is {torch.get_num_threads()} after set_num_threads({args.threads})")
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
     p = read_model(args.model)
