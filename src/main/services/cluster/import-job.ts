@@ -3,7 +3,7 @@
 // trainer_state.json, such as a checkpoint-N) → a run in the registry: its config,
 // its metrics from log_history, its adapter as the run's artifact (copied into the
 // run's folder), and lineage to the run it was exported from (job.json).
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { runConfigSchema, type RunConfig } from '../../../shared/config/run-config';
 import { LoraLabError } from '../../../shared/ipc/result';
@@ -13,6 +13,8 @@ import { readJobFile, JOB_FILE, type JobFile } from './job-file';
 import { readTrainerState } from './trainer-state';
 
 export const TRAINER_STATE = 'trainer_state.json';
+/** Written by the exported train.py beside trainer_state.json: {transformers, peft, torch, accelerate}. */
+export const JOB_VERSIONS = 'job_versions.json';
 export const CLUSTER_TAG = 'cluster';
 
 export interface ImportJobResult {
@@ -54,6 +56,20 @@ function locate(dir: string): Located {
   throw new LoraLabError('NOT_FOUND', `${dir}: no ${TRAINER_STATE} (looked in ${join(dir, 'output')} and ${dir}); is the job finished?`);
 }
 
+/** The transformers version train.py recorded beside trainer_state.json, or null when there is no such file. */
+function readVersions(file: string): string | null {
+  if (!existsSync(file)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new LoraLabError('VALIDATION', `${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const v = (raw as { transformers?: unknown } | null)?.transformers;
+  if (typeof v !== 'string' || !/^\d+\.\d+/.test(v)) throw new LoraLabError('VALIDATION', `${file}: field "transformers" must be a version such as "4.51.3", got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** A config for an adapter LoRA Lab did not export: what adapter_config.json says. */
 function configFromAdapter(resultDir: string, kind: 'adapter' | 'model', name: string, steps: number): RunConfig {
   const unknownData = `(not recorded: imported from ${resultDir})`;
@@ -91,7 +107,7 @@ export function runFolder(registryPath: string, runId: number): string {
 export function importJob(registry: Registry, dirArg: string, baseDir = process.cwd()): ImportJobResult {
   const dir = resolve(baseDir, dirArg);
   const found = locate(dir);
-  const state = readTrainerState(found.stateFile);
+  const state = readTrainerState(found.stateFile, { transformersVersion: readVersions(join(dirname(found.stateFile), JOB_VERSIONS)) });
   // adapter_model.safetensors must be there, with a valid header (and not a pickle).
   if (found.kind === 'adapter') openAdapterWeights(found.resultDir).close();
   const warnings = [...state.warnings];

@@ -35,7 +35,23 @@ export function parsePythonJson(text: string): unknown {
   });
 }
 
-export function readTrainerState(file: string): TrainerState {
+/**
+ * transformers 4.51 logs the learning rate a step was taken with; before it (PR
+ * #36973) Trainer read it after lr_scheduler.step(), i.e. the next step's rate.
+ */
+export const LR_LOGGED_AS_APPLIED_SINCE = [4, 51, 0] as const;
+
+/** Whether a transformers version (e.g. "4.46.3", "5.2.0.dev0") logged the next step's rate. */
+export function logsNextLearningRate(version: string): boolean {
+  const parts = version.split('.').map((p) => parseInt(p, 10));
+  for (let i = 0; i < LR_LOGGED_AS_APPLIED_SINCE.length; i++) {
+    const v = Number.isFinite(parts[i]) ? parts[i]! : 0;
+    if (v !== LR_LOGGED_AS_APPLIED_SINCE[i]) return v < LR_LOGGED_AS_APPLIED_SINCE[i]!;
+  }
+  return false;
+}
+
+export function readTrainerState(file: string, options: { transformersVersion?: string | null } = {}): TrainerState {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -61,6 +77,11 @@ export function readTrainerState(file: string): TrainerState {
 
   const points: TrainerState['points'] = [];
   const warnings: string[] = [];
+  const version = options.transformersVersion ?? null;
+  const shiftLr = version !== null && logsNextLearningRate(version);
+  if (version === null && (history as unknown[]).some((e) => typeof e === 'object' && e !== null && 'learning_rate' in e)) {
+    warnings.push(`${file}: no job_versions.json beside it, so learning_rate is taken as transformers ≥ 4.51 logs it (the rate of the logged step); older Trainer logged the next step's rate`);
+  }
   let trainRuntime: number | null = null;
   (history as unknown[]).forEach((entry, i) => {
     const at = `log_history[${i}]`;
@@ -80,10 +101,13 @@ export function readTrainerState(file: string): TrainerState {
       else points.push({ step: atStep, name, value: value as number });
     };
     for (const [key, name] of Object.entries(SAME_STEP)) if (key in e) add(name, step as number, key);
-    // Trainer logs learning_rate after lr_scheduler.step(): the rate of the NEXT update.
-    // LoRA Lab's lr at step s is the rate step s was taken with, so it moves one on;
-    // the rate after the last step taken was never used and is dropped.
-    if ('learning_rate' in e && (step as number) + 1 <= (globalStep as number)) add(METRIC.lr, (step as number) + 1, 'learning_rate');
+    // LoRA Lab's lr at step s is the rate step s was taken with. Trainer before 4.51
+    // logged the NEXT step's rate, so then it moves one on, and the rate after the
+    // last step (never used) is dropped.
+    if ('learning_rate' in e) {
+      if (!shiftLr) add(METRIC.lr, step as number, 'learning_rate');
+      else if ((step as number) + 1 <= (globalStep as number)) add(METRIC.lr, (step as number) + 1, 'learning_rate');
+    }
   });
   return { globalStep: globalStep as number, maxSteps, points, trainRuntime, warnings };
 }

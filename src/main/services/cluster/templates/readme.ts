@@ -47,7 +47,7 @@ pip install -r requirements.txt
 The job writes \`${result}\` (PEFT's \`save_pretrained\`: adapter_config.json +
 adapter_model.safetensors) and \`output/trainer_state.json\` (Trainer's
 log_history: loss, learning_rate, grad_norm every step; eval_loss and
-eval_perplexity at each evaluation).${c.train.save_every ? ` Trainer checkpoints go to output/checkpoints/ every ${c.train.save_every} steps.` : ''}
+eval_perplexity at each evaluation) and \`output/job_versions.json\`.${c.train.save_every ? ` Trainer checkpoints go to output/checkpoints/ every ${c.train.save_every} steps.` : ''}
 
 ## Bring it back
 
@@ -67,8 +67,9 @@ adapter, ready to compare.
   to keep the global batch.
 - Data order and initialization come from PyTorch's RNG seeded with ${c.train.seed},
   not LoRA Lab's: the same distribution, not the same numbers.
-- Trainer logs \`learning_rate\` after the scheduler has stepped (the rate of the
-  next update); import-job shifts it back one step.
+- \`output/job_versions.json\` records the library versions that ran; import-job
+  reads it, because Trainer before transformers 4.51 logged the next step's
+  learning rate rather than the one the step used.
 - Precision: float32, as LoRA Lab trains.
 
 Versions: torch ${PINNED.torch}, transformers ${PINNED.transformers}, peft ${PINNED.peft},

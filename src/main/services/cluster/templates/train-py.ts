@@ -48,7 +48,10 @@ import os
 import re
 from pathlib import Path
 
+import accelerate
+import peft
 import torch
+import transformers
 ${peftImports}from transformers import ${transformersImports.join(', ')}
 
 HERE = Path(__file__).resolve().parent
@@ -159,6 +162,9 @@ ${modelBlock(s, peftKwargs)}
         if FULL_FINE_TUNING and tokenizer is not None:
             tokenizer.save_pretrained(str(result))
         trainer.state.save_to_json(str(OUTPUT / "trainer_state.json"))
+        # Which versions wrote these files: how Trainer logs learning_rate changed in 4.51.
+        versions = {"transformers": transformers.__version__, "peft": peft.__version__, "torch": torch.__version__, "accelerate": accelerate.__version__}
+        (OUTPUT / "job_versions.json").write_text(json.dumps(versions, indent=2) + "\\n")
         print(f"wrote {result} and {OUTPUT / 'trainer_state.json'}; bring them back with: loralab import-job {HERE}")
 
 
