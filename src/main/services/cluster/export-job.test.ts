@@ -108,3 +108,27 @@ test('a config the Hugging Face stack cannot express is refused with the key and
     /config\.quant\.block_size: 256 is not available: bitsandbytes quantizes 4-bit weights in blocks of 64/,
   );
 });
+
+test('init_from: the adapter is copied to init_adapter/ and train.py continues it; another adapter type is refused', () => {
+  const adapter = join(ROOT, 'test', 'fixtures', 'lora', 'tiny-llama-qv');
+  const out = join(dir, 'init');
+  exportJob(null, { source: configFile('lora', { init_from: adapter }), out });
+  assert.deepEqual(readFileSync(join(out, 'init_adapter', 'adapter_model.safetensors')), readFileSync(join(adapter, 'adapter_model.safetensors')));
+  const train = readFileSync(join(out, 'train.py'), 'utf8');
+  assert.match(train, /^INIT_ADAPTER = HERE \/ "init_adapter"$/m);
+  assert.match(train, /PeftModel\.from_pretrained\(model, str\(INIT_ADAPTER\), is_trainable=True\)/);
+  assert.throws(
+    () => exportJob(null, { source: configFile('adalora', { init_from: adapter }), out: join(dir, 'init-ada') }),
+    /config\.init_from: .*tiny-llama-qv is a LORA adapter, and method adalora can continue only a ADALORA adapter/,
+  );
+});
+
+test('--copy-model puts the model in the job and train.py loads it from there; --model names another', () => {
+  const out = join(dir, 'copy');
+  exportJob(null, { source: configFile('lora'), out, copyModel: true });
+  assert.deepEqual(readFileSync(join(out, 'model', 'config.json')), readFileSync(join(MODEL, 'config.json')));
+  assert.match(readFileSync(join(out, 'train.py'), 'utf8'), /^MODEL = os\.environ\.get\("LORALAB_MODEL", str\(HERE \/ "model"\)\)$/m);
+  const hub = join(dir, 'hub');
+  exportJob(null, { source: configFile('lora'), out: hub, model: 'meta-llama/Llama-3.2-1B' });
+  assert.match(readFileSync(join(hub, 'train.py'), 'utf8'), /^MODEL = os\.environ\.get\("LORALAB_MODEL", "meta-llama\/Llama-3\.2-1B"\)$/m);
+});

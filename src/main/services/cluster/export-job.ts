@@ -77,7 +77,7 @@ export function exportJob(registry: Registry | null, options: ExportJobOptions, 
     const peftType = readAdapterConfig(initDir).peft_type;
     const wanted = config.method === 'adalora' ? 'ADALORA' : 'LORA';
     if (config.method !== 'full' && peftType !== wanted) {
-      throw new LoraLabError('VALIDATION', `config.init_from: ${initDir} is a ${peftType} adapter; method ${config.method} continues a ${wanted} adapter`);
+      throw new LoraLabError('VALIDATION', `config.init_from: ${initDir} is a ${peftType} adapter, and method ${config.method} can continue only a ${wanted} adapter`);
     }
   }
   const settings = hfSettings(config, strategy, { initFrom: initDir !== null });
