@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { client } from '../../api/client';
 import { formatTimestamp } from '../../lib/format';
 import type { AdapterChoice } from './merge-plan';
 import type { RegistryAdapter } from './useRegistryAdapters';
@@ -25,6 +26,13 @@ export function AdapterList({
     if (!a) return;
     add({ path: a.path, weight: '1', runId: a.runId, method: a.method });
     setPick('');
+  };
+  // In the app a folder dialog picks it; a browser page cannot, so it adds a row to type the path in.
+  const fromDisk = async () => {
+    let path = '';
+    if (window.loralab) path = (await client.request('system.pickFolder', {}).catch(() => ({ path: null }))).path ?? '';
+    if (window.loralab && path === '') return;
+    add({ path, weight: '1', runId: null, method: null });
   };
   return (
     <fieldset className="adapter-list" disabled={disabled}>
@@ -95,7 +103,7 @@ export function AdapterList({
         <button type="button" className="button" disabled={pick === ''} onClick={fromRegistry} data-testid="merge-add-registry">
           Add
         </button>
-        <button type="button" className="button" onClick={() => add({ path: '', weight: '1', runId: null, method: null })} data-testid="merge-add-disk">
+        <button type="button" className="button" onClick={fromDisk} data-testid="merge-add-disk">
           Add a folder from disk
         </button>
       </div>
