@@ -1,13 +1,14 @@
 #!/usr/bin/env -S npx tsx
 // Screenshots of every screen in light and dark, for the README:
-//   npx tsx scripts/screenshots.ts [--out docs/screenshots] [--width 1280]
+//   npx tsx scripts/screenshots.ts [--out docs/screenshots] [--width 1280] [--keep <folder>]
 // Trains three small real runs on the bundled model (`loralab train`, a few dozen
 // steps each; one continues another from its checkpoint, and one is merged), opens
 // `loralab ui` on that registry in Debian's Chromium (playwright-core) and saves
 // <out>/<screen>-<light|dark>.png for each route, with the system colour scheme
-// emulated (page.emulateMedia). Needs `npm run build` first. Takes about two minutes.
+// emulated (page.emulateMedia). Needs `npm run build` first. Takes a few minutes.
+// --keep <folder> keeps the trained registry there and reuses it on the next call.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -39,17 +40,21 @@ async function main(): Promise<void> {
   const out = resolve(ROOT, arg('out', 'docs/screenshots'));
   const width = Number(arg('width', '1280'));
   mkdirSync(out, { recursive: true });
-  const dir = mkdtempSync(join(tmpdir(), 'loralab-shots-'));
+  const keep = process.argv.includes('--keep') ? resolve(arg('keep', '')) : null;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'loralab-shots-'));
+  mkdirSync(dir, { recursive: true });
   const registry = join(dir, 'registry.sqlite');
   try {
-    console.log('training the example runs…');
-    const first = Number(cli(['train', writeTinyConfig(dir, { name: 'numbers r8', steps: 24, rank: 8, evalEvery: 6, saveEvery: 12 }), '--registry', registry]));
-    const second = Number(cli(['train', writeTinyConfig(dir, { name: 'numbers r4 lr1e-3', steps: 24, rank: 4, lr: 1e-3, evalEvery: 6, saveEvery: 12 }), '--registry', registry]));
-    const adapter = join(dir, 'runs-merged');
-    const show = JSON.parse(cli(['runs', 'show', String(first), '--json', '--registry', registry])) as { artifacts?: { kind: string; path: string }[] };
-    const adapterDir = show.artifacts?.find((a) => a.kind === 'adapter')?.path;
-    if (adapterDir) cli(['merge', '--base', join(ROOT, 'resources/models/lab-tiny-llama'), '--adapter', adapterDir, '--out', adapter, '--registry', registry]);
-    cli(['runs', 'list', '--registry', registry]);
+    let first = 1;
+    let second = 2;
+    if (!existsSync(registry)) {
+      console.log('training the example runs…');
+      first = Number(cli(['train', writeTinyConfig(dir, { name: 'numbers r8', steps: 24, rank: 8, evalEvery: 6, saveEvery: 12 }), '--registry', registry]));
+      second = Number(cli(['train', writeTinyConfig(dir, { name: 'numbers r4 lr1e-3', steps: 24, rank: 4, lr: 1e-3, evalEvery: 6, saveEvery: 12 }), '--registry', registry]));
+      const show = JSON.parse(cli(['runs', 'show', String(first), '--json', '--registry', registry])) as { artifacts?: { kind: string; path: string }[] };
+      const adapterDir = show.artifacts?.find((a) => a.kind === 'adapter')?.path;
+      if (adapterDir) cli(['merge', '--base', join(ROOT, 'resources/models/lab-tiny-llama'), '--adapter', adapterDir, '--out', join(dir, 'merged'), '--registry', registry]);
+    }
 
     const { child, url } = await spawnUi(registry);
     const token = new URL(url).search;
@@ -59,9 +64,9 @@ async function main(): Promise<void> {
       { name: 'run', hash: `#/runs/${first}`, ready: '[data-testid="chart-loss"][data-drawn-points]:not([data-drawn-points="0"])' },
       { name: 'compare', hash: `#/compare?runs=${first},${second}`, ready: '[data-testid="config-diff"]' },
       { name: 'new-run', hash: '#/new', ready: '.monaco-editor' },
-      { name: 'inspect', hash: '#/inspect', ready: 'main table' },
-      { name: 'merge', hash: '#/merge', ready: 'main form, main section' },
-      { name: 'playground', hash: '#/playground', ready: 'main textarea' },
+      { name: 'inspect', hash: '#/inspect', ready: '[data-testid="inspect-page"] table' },
+      { name: 'merge', hash: '#/merge', ready: '[data-testid="merge-page"]' },
+      { name: 'playground', hash: '#/playground', ready: '[data-testid="playground-page"]' },
     ];
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     try {
@@ -86,7 +91,7 @@ async function main(): Promise<void> {
       child.kill('SIGTERM');
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

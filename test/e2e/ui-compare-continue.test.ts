@@ -2,7 +2,8 @@
 // side by side): the runs table sorts, searches, tags and filters; two runs are
 // compared (only the differing config keys, the summary, the CSV download and a
 // chart as PNG); a new run continues from a checkpoint through New run and both runs
-// show the lineage; a run is deleted, files and all, after a confirmation.
+// show the lineage; a run is deleted, files and all, after a confirmation; the pages
+// hold at 700 px wide.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,9 @@ test('compare two finished runs, continue one from a checkpoint, delete one', as
   await page.fill('[data-testid="runs-search"]', 'slow');
   await until('the search', async () => (await page.getAttribute('[data-testid="runs-table"]', 'data-count')) === '1');
   await page.fill('[data-testid="runs-search"]', '');
-  await page.click('[data-testid="sort-name"]');
+  // Sorting from the keyboard: the header is a button.
+  await page.focus('[data-testid="sort-name"]');
+  await page.keyboard.press('Enter');
   const firstRow = await page.getAttribute('[data-testid="runs-table"] tbody tr:first-child', 'data-testid');
   assert.equal(firstRow, `run-row-${b.runId}`, '"rank 4 slow lr" sorts before "rank 8"');
   await page.check(`[data-testid="select-${a.runId}"]`);
@@ -101,5 +104,15 @@ test('compare two finished runs, continue one from a checkpoint, delete one', as
   assert.equal(registry.runs.get(b.runId), undefined);
   assert.equal(existsSync(folder), false, `${folder} is still on disk`);
   registry.close();
+
+  // At 700 px wide nothing pushes the page sideways (wide tables scroll in their own box).
+  await page.setViewportSize({ width: 700, height: 900 });
+  for (const hash of ['#/', `#/runs/${a.runId}`, `#/compare?runs=${a.runId},${childId}`]) {
+    await page.goto(`${url}${hash}`);
+    await page.locator('main h1').first().waitFor();
+    await page.waitForTimeout(300);
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `${hash} is ${scroll} px wide in a ${client} px window`);
+  }
   assert.deepEqual(pageErrors, []);
 });

@@ -6,7 +6,7 @@
 //     progress events, the hover readout, log scale and keyboard zoom work, and a
 //     reload mid-run brings the whole curve back;
 //  2. Stop in the UI stops a run that the CLI started (the CLI process exits with
-//     the run recorded as stopped).
+//     the run recorded as stopped), and Resume continues it from its checkpoint.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,7 +95,7 @@ test('a CLI run is watched live on every chart, survives a reload, and the UI sa
   assert.deepEqual(pageErrors, []);
 });
 
-test('Stop in the UI stops a run that `loralab train` started in another process', async () => {
+test('Stop in the UI stops a run that `loralab train` started in another process; Resume continues it', async () => {
   const { url } = await startUi(registryPath);
   const { page, pageErrors } = await openBrowser(join(dir, 'stop'));
   const { runId, exited } = await trainFromCli(registryPath, writeTinyConfig(dir, { name: 'long', steps: 500 }));
@@ -110,7 +110,12 @@ test('Stop in the UI stops a run that `loralab train` started in another process
   registry.close();
   assert.equal(run.status, 'stopped');
   assert.ok(steps < 500, `the run went on to step ${steps}`);
-  // A stopped run with a checkpoint can resume; its history says it stopped.
+  // The history says it stopped; a stop writes a checkpoint, so Resume continues the same run.
   assert.match((await page.textContent('[data-testid="run-history"]')) ?? '', /stopped/);
+  await page.click('[data-testid="resume-run"]');
+  await until('running again', async () => (await runStatus(page)) === 'running', 60_000);
+  await until('steps after the resume', async () => (await chartState(page, 'chart-loss')).points > steps, 90_000);
+  await page.click('[data-testid="stop-run"]');
+  await until('stopped again', async () => (await runStatus(page)) === 'stopped', 60_000);
   assert.deepEqual(pageErrors, []);
 });

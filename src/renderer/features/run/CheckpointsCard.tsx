@@ -45,7 +45,7 @@ export function CheckpointsCard({ run }: { run: RunDetail }) {
                     <code>{c.path}</code>
                   </td>
                   <td className="row-actions">
-                    {canResume && c.step === newest && <ResumeButton runId={run.id} />}
+                    {canResume && c.step === newest && <ResumeButton runId={run.id} testId={`resume-from-${c.step}`} />}
                     <a className="button small" href={newRunHref({ initFrom: c.path, fromRun: run.id })} data-testid={`continue-from-${c.step}`}>
                       Continue from here
                     </a>

@@ -101,7 +101,7 @@ export function RunsTable({ runs, onChanged }: { runs: readonly RunSummary[]; on
                 {group.headers.map((h) => {
                   const sorted = h.column.getIsSorted();
                   return (
-                    <th key={h.id} className={h.column.columnDef.meta?.num ? 'num' : undefined} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+                    <th key={h.id} className={h.column.columnDef.meta?.num ? 'num' : undefined} data-col={h.id} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
                       <button type="button" className="sort-button" onClick={h.column.getToggleSortingHandler()} data-testid={`sort-${h.id}`}>
                         {flexRender(h.column.columnDef.header, h.getContext())}
                         <span className="sort-mark" aria-hidden="true">
