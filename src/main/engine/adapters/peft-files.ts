@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsFile } from '../io/safetensors/index';
+import { notValidJson } from '../../../shared/json-error';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
@@ -17,10 +18,11 @@ export function readAdapterConfig(dir: string): Record<string, unknown> & { peft
   const file = join(dir, ADAPTER_CONFIG);
   if (!existsSync(file)) throw new AdapterError(`${dir}: not a PEFT adapter folder (no ${ADAPTER_CONFIG})`);
   let json: unknown;
+  const text = readFileSync(file, 'utf8');
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (err) {
-    throw new AdapterError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new AdapterError(`${file}: ${notValidJson(err, text)}`);
   }
   const peftType = (json as { peft_type?: unknown } | null)?.peft_type;
   if (typeof peftType !== 'string') throw new AdapterError(`${file}: key "peft_type" is missing (PEFT requires it)`);

@@ -9,6 +9,7 @@
 // which may be private data shown in a window or sent over a socket.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { encodeExample, ExampleError, IGNORE_INDEX, type Example, type HfTokenizer } from '../io/tokenizer/index';
+import { notValidJson } from '../../../shared/json-error';
 
 export interface DataLimits {
   /** The largest data file read (bytes). */
@@ -86,9 +87,8 @@ export function parseJsonLine(text: string, source: { file: string; line: number
   try {
     return JSON.parse(text);
   } catch (err) {
-    const at = /position (\d+)/.exec((err as Error).message);
-    const where = at ? ` at column ${Number(at[1]) + 1}` : /end of JSON/.test((err as Error).message) ? ' (it ends early)' : '';
-    throw new ExampleError(source, `not valid JSON${where}`);
+    // One line: "at line 1, column C" is just the column.
+    throw new ExampleError(source, notValidJson(err, text).replace(/ at line 1, column/, ' at column'));
   }
 }
 

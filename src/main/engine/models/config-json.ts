@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelConfigError } from './architecture';
+import { notValidJson } from '../../../shared/json-error';
 
 export interface ModelConfigJson {
   file: string;
@@ -24,7 +25,7 @@ export function readModelConfigJson(dir: string): ModelConfigJson {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ModelConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
+    throw new ModelConfigError(`${file}: ${notValidJson(err, text)}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ModelConfigError(`${file}: expected a JSON object`);
   return { file, raw: raw as Record<string, unknown> };

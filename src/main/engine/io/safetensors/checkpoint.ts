@@ -14,6 +14,7 @@ import { messageOf, quote, SafetensorsError } from './errors';
 import { SafetensorsFile } from './file';
 import { readHeader, type SafetensorsHeader, type TensorInfo } from './header';
 import { scanJson } from './json-scan';
+import { notValidJson } from '../../../../shared/json-error';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -131,7 +132,7 @@ function readIndex(indexPath: string): { weightMap: Map<string, string>; totalSi
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw bad(`not valid JSON: ${messageOf(err).slice(0, 300)}`);
+    throw bad(notValidJson(err, text));
   }
   if (!isRecord(parsed)) throw bad('expected a JSON object with "weight_map"');
   const duplicate = scanJson(text);

@@ -10,9 +10,10 @@
 // ever sized from an unchecked number).
 import { closeSync } from 'node:fs';
 import { DTYPE_BITS, DTYPES, isDtype, type Dtype } from './dtypes';
-import { messageOf, quote, SafetensorsError, type SafetensorsErrorCode } from './errors';
+import { quote, SafetensorsError, type SafetensorsErrorCode } from './errors';
 import { openForReading, readExactly } from './fd';
 import { isUnsignedIntegerLiteral, scanJson } from './json-scan';
+import { notValidJson } from '../../../../shared/json-error';
 
 /** The reference reader's MAX_HEADER_SIZE. */
 export const MAX_HEADER_SIZE = 100_000_000;
@@ -93,7 +94,7 @@ export function parseHeader(bytes: Uint8Array, fileSize: number, source: string)
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    const why = n === 0 ? 'the header is empty' : `the header is not valid JSON: ${messageOf(err).slice(0, 300)}`;
+    const why = n === 0 ? 'the header is empty' : `the header is ${notValidJson(err, text)}`;
     throw fail('INVALID_JSON', source, null, why);
   }
   if (!isRecord(parsed)) {

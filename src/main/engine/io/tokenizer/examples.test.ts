@@ -128,7 +128,7 @@ test('pre-tokenized rows are used exactly as given, with or without a tokenizer'
   rejects({ input_ids: [] }, /"input_ids" must be a non-empty list of token ids, got \[\]/, null);
   rejects({ input_ids: [1, 2.5] }, /"input_ids"\[1\] must be a non-negative integer, got 2.5/);
   rejects({ input_ids: [1, -1] }, /"input_ids"\[1\] must be a non-negative integer, got -1/);
-  rejects({ input_ids: [1, '2'] }, /"input_ids"\[1\] must be a non-negative integer, got "2"/);
+  rejects({ input_ids: [1, '2'] }, /"input_ids"\[1\] must be a non-negative integer, got a string of 1 character/);
   rejects({ input_ids: [1, 2], labels: [1] }, /"labels" has 1 entries but "input_ids" has 2/);
   rejects({ input_ids: [1, 2], labels: [1, -5] }, /"labels"\[1\] must be a non-negative integer or -100, got -5/);
   rejects({ input_ids: [1, 2], labels: 'x' }, /"labels" must be a list/);

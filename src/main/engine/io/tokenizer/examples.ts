@@ -127,10 +127,20 @@ function chat(tokenizer: HfTokenizer, r: Record<string, unknown>, fail: Fail): E
   return { inputIds: rendered.ids, labels };
 }
 
+/**
+ * What a wrong value is, for an error: its type and size, never a string's text
+ * (a data file's contents may be private and errors reach windows and sockets).
+ * Numbers, booleans and null are shown; lists and objects by their shape.
+ */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+  if (typeof value === 'string') return value === '' ? '""' : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v === 'number') && value.length <= 8) return JSON.stringify(value);
+    return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  }
+  if (value !== null && typeof value === 'object') return `an object with keys ${keysOf(value as Record<string, unknown>)}`;
+  return String(value);
 }
 
 function keysOf(r: Record<string, unknown>): string {

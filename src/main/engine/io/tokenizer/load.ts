@@ -7,6 +7,7 @@ import path from 'node:path';
 import { TokenizerError, errorMessage } from './errors';
 import { createTokenizer, type HfTokenizer } from './hf-tokenizer';
 import type { JsonFile } from './special-tokens';
+import { notValidJson } from '../../../../shared/json-error';
 
 export async function loadTokenizer(modelDir: string): Promise<HfTokenizer | null> {
   const dirStat = await stat(modelDir).catch(() => null);
@@ -34,7 +35,7 @@ async function readJsonFile(file: string): Promise<JsonFile | null> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new TokenizerError(`${file} is not valid JSON: ${errorMessage(err)}`, 'TOKENIZER_MALFORMED', file);
+    throw new TokenizerError(`${file} is ${notValidJson(err, text)}`, 'TOKENIZER_MALFORMED', file);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new TokenizerError(`${file} must hold a JSON object`, 'TOKENIZER_MALFORMED', file);
