@@ -21,7 +21,10 @@ export function useInspect(request: InspectRequest | null, debounceMs = 250): In
   const key = useDebounced(request ? JSON.stringify(request) : null, debounceMs);
   const [state, setState] = useState<InspectState>({ report: null, memory: null, error: null, loading: false });
   useEffect(() => {
-    if (key === null) return;
+    if (key === null) {
+      setState({ report: null, memory: null, error: null, loading: false });
+      return;
+    }
     const req = JSON.parse(key) as InspectRequest;
     let current = true;
     setState((s) => ({ ...s, loading: true }));
