@@ -47,7 +47,9 @@ export function applyRope(tf: Tf, x: Tensor, cos: Tensor2D, sin: Tensor2D): Tens
     const rotateHalf = tf.customGrad(((t: Tensor, save: (ts: Tensor[]) => void) => {
       const r = rotateHalfMatrix(tf, d);
       save([r]);
-      return { value: tf.matMul(t, r), gradFunc: (dy: Tensor, [saved]: Tensor[]) => tf.matMul(dy, tf.neg(saved!)) };
+      // As 2-D products [·, d]·[d, d]: every backend's plain matMul, no batch broadcasting needed.
+      const flat = (u: Tensor, m: Tensor) => tf.matMul(u.reshape([-1, d]), m).reshape(u.shape);
+      return { value: flat(t, r), gradFunc: (dy: Tensor, [saved]: Tensor[]) => flat(dy, tf.neg(saved!)) };
     }) as unknown as Parameters<Tf['customGrad']>[0]);
     return tf.add(tf.mul(x, cos), tf.mul(rotateHalf(x) as Tensor, sin));
   });
