@@ -57,15 +57,19 @@ Copy this folder (or just \`output/\` and \`job.json\`) back and run
 loralab import-job <this folder>
 \`\`\`
 
-The run appears in LoRA Lab's registry beside ${from}, with its metrics and
-adapter, ready to compare.
+The run appears in LoRA Lab's registry${r.sourceRunId === null ? '' : ` beside run ${r.sourceRunId}, as its child`}, with its
+metrics and adapter, ready to compare.
 
 ## Where it can differ from the local run
 
-- Batch: \`train.batch_size\` (${c.train.batch_size}) is per GPU, so a step sees
+${
+  r.gpus > 1
+    ? `- Batch: \`train.batch_size\` (${c.train.batch_size}) is per GPU, so a step sees
   ${r.gpus}× as many rows as on one machine; lower it (or grad_accum) in train.py
   to keep the global batch.
-- Data order and initialization come from PyTorch's RNG seeded with ${c.train.seed},
+`
+    : ''
+}- Data order and initialization come from PyTorch's RNG seeded with ${c.train.seed},
   not LoRA Lab's: the same distribution, not the same numbers.
 - \`output/job_versions.json\` records the library versions that ran; import-job
   reads it, because Trainer before transformers 4.51 logged the next step's
