@@ -63,7 +63,10 @@ for (const method of METHODS) {
         assert.equal(ds.train_micro_batch_size_per_gpu, 'auto');
         assert.equal(ds.optimizer, undefined, "Trainer's AdamW and schedule, not DeepSpeed's");
       } else assert.equal(existsSync(join(out, 'deepspeed.json')), false);
-      if (strategy === 'fsdp') assert.equal((acc.fsdp_config as Record<string, unknown>).fsdp_use_orig_params, true);
+      if (strategy === 'fsdp') {
+        assert.equal((acc.fsdp_config as Record<string, unknown>).fsdp_use_orig_params, false);
+        assert.equal(readFileSync(join(out, 'train.py'), 'utf8').includes('FSDP_PEFT = True'), method !== 'full');
+      }
 
       const train = readFileSync(join(out, 'train.py'), 'utf8');
       const peftClass = { lora: 'LoraConfig(', qlora: 'LoraConfig(', adalora: 'AdaLoraConfig(', full: null }[method];

@@ -68,8 +68,10 @@ export function accelerateConfig(strategy: Strategy, gpus: number): string {
         fsdp_reshard_after_forward: 'FULL_SHARD',
         fsdp_state_dict_type: 'SHARDED_STATE_DICT',
         fsdp_sync_module_states: true,
-        // Frozen and trainable weights share flat parameters only with use_orig_params (PEFT + FSDP).
-        fsdp_use_orig_params: true,
+        // PEFT's FSDP recipe (peft docs/source/accelerate/fsdp.md): use_orig_params false
+        // saves the memory, and train.py then wraps trainable and frozen weights
+        // separately with peft.utils.other.fsdp_auto_wrap_policy.
+        fsdp_use_orig_params: false,
       },
     });
   }

@@ -62,6 +62,7 @@ INIT_ADAPTER = ${s.initFrom ? 'HERE / "init_adapter"' : 'None'}
 MAX_SEQ_LEN = ${s.maxSeqLen}
 STRATEGY = ${pyLiteral(strategy)}
 FULL_FINE_TUNING = ${input.full ? 'True' : 'False'}
+FSDP_PEFT = ${strategy === 'fsdp' && !input.full ? 'True' : 'False'}
 # LoRA Lab trains in float32; so does this job (bf16 would change the numbers it is compared on).
 DTYPE = torch.float32
 ${TRAIN_DATA_PY}
@@ -150,6 +151,12 @@ ${modelBlock(s, peftKwargs)}
         data_collator=PadCollator(pad_id),
         callbacks=[${s.adalora ? 'AdaLoraBudget()' : ''}],
     )
+    if FSDP_PEFT and getattr(trainer.accelerator.state, "fsdp_plugin", None) is not None:
+        # With fsdp_use_orig_params false, trainable adapter weights and frozen base
+        # weights must sit in separate FSDP units (peft docs/source/accelerate/fsdp.md).
+        from peft.utils.other import fsdp_auto_wrap_policy
+
+        trainer.accelerator.state.fsdp_plugin.auto_wrap_policy = fsdp_auto_wrap_policy(trainer.model)
     trainer.train()
 
     # The result: a PEFT adapter folder (a model folder for full fine-tuning) and
