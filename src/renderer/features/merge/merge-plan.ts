@@ -24,8 +24,9 @@ export type MergeRequest = RequestOf<'merge.start'>;
 
 /** The request, or the first reason it cannot be sent yet. */
 export function mergeRequest(plan: MergePlan): { request: MergeRequest } | { missing: string } {
-  if (plan.base.trim() === '') return { missing: 'Choose the base model.' };
+  // In the wizard's order: adapters, base, output.
   if (plan.adapters.length === 0) return { missing: 'Add at least one adapter.' };
+  if (plan.base.trim() === '') return { missing: 'Choose the base model.' };
   const adapters: MergeRequest['adapters'] = [];
   for (const [i, a] of plan.adapters.entries()) {
     if (a.path.trim() === '') return { missing: `Adapter ${i + 1} has no folder.` };
