@@ -54,3 +54,25 @@ test('an adapter saved as a pickle is refused with the way to convert it, and no
     registry.close();
   }
 });
+
+test("a job exported from another registry's run imports without lineage, and says why", () => {
+  const registry = openRegistry(join(dir, 'other.sqlite'));
+  try {
+    const here = registry.runs.create({ name: 'unrelated', method: 'lora', config: {} });
+    registry.runs.finish(here.id, 'completed');
+    const job = join(dir, 'foreign-job');
+    cpSync(FIXTURE, join(job, 'output'), { recursive: true });
+    const config = JSON.parse(readFileSync(join(FIXTURE, '..', 'config.json'), 'utf8'));
+    writeFileSync(
+      join(job, 'job.json'),
+      JSON.stringify({ format: 'loralab-job/1', sourceRunId: here.id, sourceRegistry: '/elsewhere/registry.sqlite', name: config.name, strategy: 'ddp', gpus: 1, config, exportedAt: '2026-12-01T00:00:00Z', versions: {} }),
+    );
+    const r = importJob(registry, job);
+    assert.equal(r.parentRunId, null, 'run 1 here is not the run it came from');
+    assert.match(r.warnings.join('\n'), /exported from run 1 of \/elsewhere\/registry\.sqlite, which is not in this registry/);
+    writeFileSync(join(job, 'job.json'), JSON.stringify({ format: 'loralab-job/1', sourceRunId: 'one' }));
+    assert.throws(() => importJob(registry, job), /job\.json: field "sourceRunId": /);
+  } finally {
+    registry.close();
+  }
+});
