@@ -12,7 +12,8 @@ const MODEL = join(ROOT, 'test', 'fixtures', 'models', 'tiny-llama');
 
 test('export a registry run and import its job output over the contract; the imported run is listed with lineage', async () => {
   const dir = tempDir('loralab-cluster-ipc-');
-  const services = createServices({ registryPath: join(dir, 'registry.sqlite'), baseDir: dir });
+  // Relative job folders go beside the registry, not into the server's working folder.
+  const services = createServices({ registryPath: join(dir, 'registry.sqlite'), baseDir: join(dir, 'cwd') });
   try {
     // A recorded run to export (not trained: export reads only its config).
     const config = JSON.parse(readFileSync(join(FIXTURE, 'config.json'), 'utf8'));

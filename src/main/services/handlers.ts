@@ -1,6 +1,7 @@
 // One handler per contract channel, each a thin call into a service. The router
 // (router.ts) has validated the request before a handler runs and validates the
 // response after.
+import { dirname } from 'node:path';
 import { toContractPoint } from '../../shared/ipc/schemas';
 import { exportJob, importJob } from './cluster/index';
 import type { DesktopHooks, Services } from './index';
@@ -40,9 +41,10 @@ export function createHandlers(s: Omit<Services, 'router' | 'close'>, baseDir: s
     'system.showInFolder': ({ path }) => ({ opened: desktop ? desktop.showInFolder(path) : false, path }),
     'system.pickFolder': async () => (desktop ? { path: await desktop.pickFolder(), supported: true } : { path: null, supported: false }),
 
-    'cluster.exportJob': ({ runId, ...options }) => exportJob(registry, { ...options, source: runId }, baseDir),
+    // Relative job folders are LoRA Lab's own: beside the registry, where runs/ is.
+    'cluster.exportJob': ({ runId, ...options }) => exportJob(registry, { ...options, source: runId }, dirname(registry.path)),
     'cluster.importJob': ({ dir }) => {
-      const result = importJob(registry, dir, baseDir);
+      const result = importJob(registry, dir, dirname(registry.path));
       s.hub.emit('onRunStatus', { runId: result.runId, status: result.status, error: null });
       return result;
     },

@@ -9,7 +9,7 @@ export type ClusterStrategy = (typeof CLUSTER_STRATEGIES)[number];
 
 export const exportJobRequestSchema = z.strictObject({
   runId: runIdSchema,
-  /** The job folder to write (new or empty); relative paths are against the server's folder. */
+  /** The job folder to write (new or empty); a relative path is taken in the registry's folder (beside runs/). */
   out: z.string().trim().min(1),
   gpus: z.number().int().min(1).max(1024).default(1),
   strategy: z.enum(CLUSTER_STRATEGIES).default('ddp'),
@@ -29,7 +29,7 @@ export const exportJobResultSchema = z.object({
 });
 
 export const importJobRequestSchema = z.strictObject({
-  /** The job folder, its output/, or a PEFT adapter folder with a Trainer trainer_state.json. */
+  /** The job folder, its output/, or a PEFT adapter folder with a Trainer trainer_state.json (relative: in the registry's folder). */
   dir: z.string().trim().min(1),
 });
 

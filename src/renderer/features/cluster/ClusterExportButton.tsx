@@ -91,7 +91,7 @@ export function ClusterExportButton({ runId, runName }: { runId: number; runName
               Run #{runId} as a transformers Trainer + PEFT job launched by accelerate: train.py, accelerate config, DeepSpeed JSON, pinned requirements and
               launch.sh. Settings the Hugging Face stack cannot express are refused by name.
             </p>
-            <FolderInput label="Job folder" value={form.out} onChange={(v) => set('out', v)} testId="cluster-export-out" onPick={pick} autoFocus />
+            <FolderInput label="Job folder (a relative path goes beside LoRA Lab's runs folder)" value={form.out} onChange={(v) => set('out', v)} testId="cluster-export-out" onPick={pick} autoFocus />
             <div className="cluster-row">
               <label className="cluster-field">
                 <span>GPUs</span>
