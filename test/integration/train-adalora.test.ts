@@ -105,6 +105,9 @@ test('a method section of another method, or an init_from rank that disagrees, i
       (err: Error) => /config\.lora\.r: is 8, but the init_from adapter .* has r 4/.test(err.message),
     );
     assert.throws(() => s.runs.start(config({ init_from: parent }), '/'), /config\.init_from: .* is a LORA adapter; method adalora continues ADALORA adapters/);
+    // What the model folder decides is checked from its headers before recording, too.
+    assert.throws(() => s.runs.start(config({ lora: { alpha: 8, targets: ['qproj'] } }), '/'), /config\.lora\.targets: target "qproj" matches no module; did you mean q_proj\?/);
+    assert.throws(() => s.runs.start(config({ lora: { alpha: 8, targets: ['embed_tokens'] } }), '/'), /config\.lora\.targets: target "model\.embed_tokens" is an Embedding/);
     assert.equal(s.registry.runs.list().length, before, 'a refused config recorded a run');
   } finally {
     await s.close();

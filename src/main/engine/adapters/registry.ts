@@ -5,6 +5,11 @@ import type { Method, RunConfig } from '../../../shared/config/run-config';
 import { adaloraMethod } from './adalora/index';
 import { fullMethod } from './full/index';
 import { loraMethod } from './lora/index';
+import { selectModules, type BaseTensor } from '../../../shared/math/adapter-size';
+import { TargetError } from '../../../shared/math/targets';
+import { openCheckpoint } from '../io/safetensors/index';
+import { readModelConfig } from '../models/load-model';
+import { loraSettings } from './lora/train';
 import type { AdapterMethod, ConfigIssue } from './method';
 import { AdapterError, readAdapterConfig } from './peft-files';
 import { qloraMethod } from './qlora/index';
@@ -41,5 +46,55 @@ export function checkRunConfig(config: RunConfig, initFromDir: string | null): C
     const adapterConfig = readAdapterConfig(initFromDir);
     issues.push(...(method.checkInitFrom?.(config, adapterConfig, initFromDir) ?? [{ path: ['init_from'], message: `method ${config.method} cannot continue an adapter` }]));
   }
+  if (issues.length === 0) issues.push(...checkModelFit(config, method, initFromDir !== null));
   return issues;
+}
+
+/**
+ * What the model folder decides, read from config.json and the safetensors headers
+ * only (no tfjs, no weights): that LoRA Lab can run the architecture, and that the
+ * targets select modules the runtime can train — through the one selector training
+ * uses (its agreement with the runtime model is tested over every preset and fixture).
+ */
+function checkModelFit(config: RunConfig, method: AdapterMethod, continuing: boolean): ConfigIssue[] {
+  let model: ReturnType<typeof readModelConfig>;
+  try {
+    model = readModelConfig(config.model);
+  } catch (err) {
+    return [{ path: ['model'], message: (err as Error).message }];
+  }
+  const { architecture, spec } = model;
+  if (!architecture.build) {
+    return [{ path: ['model'], message: `${config.model}: model_type "${spec.modelType}" can be inspected and merged, but LoRA Lab cannot train it yet (no forward pass)` }];
+  }
+  // A continued adapter keeps its own targets; full fine-tuning has none.
+  if (continuing || method.info.result !== 'adapter') return [];
+  const lora = loraSettings(config);
+  const targets = lora.targets ?? architecture.defaultTargets[method.info.defaultTargets];
+  if (!targets) {
+    return [{ path: ['lora', 'targets'], message: `PEFT has no default ${method.info.label} targets for model_type "${spec.modelType}"; list them in lora.targets` }];
+  }
+  let tensors: BaseTensor[];
+  const checkpoint = openCheckpoint(config.model);
+  try {
+    tensors = [...checkpoint.tensors.values()].map((t) => ({ name: t.name, shape: t.shape, kind: architecture.kindOf(t.name, t.shape) }));
+  } finally {
+    checkpoint.close();
+  }
+  try {
+    const chosen = selectModules({
+      tensors,
+      targets,
+      method: method.info.name as Exclude<Method, 'full'>, // result === 'adapter' above
+      modulePath: architecture.modulePath,
+      tied: architecture.tiedWeights(spec),
+      outputHeads: architecture.outputHeads,
+    });
+    const emb = chosen.find((m) => m.kind === 'embedding');
+    if (emb) return [{ path: ['lora', 'targets'], message: `target "${emb.module}" is an Embedding; LoRA Lab trains ${method.info.label} adapters on Linear and Conv1D layers only` }];
+  } catch (err) {
+    if (err instanceof TargetError) return [{ path: ['lora', 'targets'], message: err.message }];
+    throw err;
+  }
+  return [];
 }
