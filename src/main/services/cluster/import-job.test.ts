@@ -76,3 +76,20 @@ test("a job exported from another registry's run imports without lineage, and sa
     registry.close();
   }
 });
+
+test('a full fine-tuning job (output/model) imports as a model artifact of a full run', () => {
+  const registry = openRegistry(join(dir, 'full.sqlite'));
+  try {
+    const out = join(dir, 'full-output');
+    cpSync(join(FIXTURE, '..', '..', 'models', 'tiny-llama'), join(out, 'model'), { recursive: true });
+    cpSync(join(FIXTURE, 'trainer_state.json'), join(out, 'trainer_state.json'));
+    cpSync(join(FIXTURE, 'job_versions.json'), join(out, 'job_versions.json'));
+    const r = importJob(registry, out);
+    assert.deepEqual(r.artifact, { kind: 'model', path: join(runFolder(registry.path, r.runId), 'model') });
+    assert.ok(existsSync(join(r.artifact.path, 'model.safetensors')));
+    assert.equal(registry.runs.get(r.runId)!.method, 'full');
+    assert.deepEqual(r.warnings, []);
+  } finally {
+    registry.close();
+  }
+});
