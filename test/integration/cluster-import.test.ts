@@ -122,3 +122,20 @@ test('a folder that is not a finished job, and a malformed trainer_state.json, a
   }
   assert.equal(existsSync(join(dir, 'runs')), false);
 });
+
+test('export-job refuses what the Hugging Face stack cannot express with the key and reason, and bad options as usage errors', () => {
+  const dir = tempDir('loralab-cluster-');
+  const config = JSON.parse(readFileSync(join(FIXTURE, 'config.json'), 'utf8'));
+  const file = join(dir, 'qlora.json');
+  writeFileSync(file, JSON.stringify({ ...config, model: MODEL, method: 'qlora', quant: { block_size: 128 }, data: { ...config.data, train: join(MODEL, 'eval.jsonl'), eval: null } }));
+  const refused = loralab(['export-job', file, '--out', join(dir, 'job'), '--registry', join(dir, 'r.sqlite')]);
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /config\.quant\.block_size: 128 is not available: bitsandbytes quantizes 4-bit weights in blocks of 64/);
+  assert.equal(existsSync(join(dir, 'job')), false);
+  const bad = loralab(['export-job', file, '--out', join(dir, 'job'), '--strategy', 'horovod']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--strategy must be one of ddp, deepspeed-zero2, deepspeed-zero3, fsdp, got horovod/);
+  const help = loralab(['export-job', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^usage: loralab export-job <run-id\|config\.\(yaml\|json\)> --out DIR/);
+});
