@@ -45,8 +45,13 @@ test('KEY_MAP has no entry for a key the schema does not have', () => {
   assert.deepEqual(KEY_MAP.map((k) => k.path).filter((p) => !paths.includes(p)), []);
 });
 
-test('docs/CLUSTER.md has a table row for every key', () => {
+test('docs/CLUSTER.md has a table row for every key, saying what KEY_MAP says', () => {
   const doc = readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'CLUSTER.md'), 'utf8');
   const missing = paths.filter((p) => !doc.includes(`| \`${p}\` |`));
   assert.deepEqual(missing, [], 'rows missing from docs/CLUSTER.md');
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  for (const k of KEY_MAP) {
+    const row = `| \`${k.path}\` | ${cell(k.target)} | ${cell(k.note)} | ${k.refused ? cell(k.refused) : '—'} |`;
+    assert.ok(doc.includes(row), `docs/CLUSTER.md: the row of ${k.path} differs from key-map.ts; expected\n${row}`);
+  }
 });

@@ -88,7 +88,7 @@ export const KEY_MAP: readonly KeyMapping[] = [
     path: 'init_from',
     target: 'PeftModel.from_pretrained(model, "init_adapter", is_trainable=True)',
     note: 'The adapter (a run id\'s adapter or a folder) is copied to init_adapter/; its own r, alpha and targets win, as in LoRA Lab.',
-    refused: 'with method full or qlora/adalora continuing a different adapter type.',
+    refused: 'with method full (it has no adapter to continue), or an adapter of another type than the method trains (LORA for lora/qlora, ADALORA for adalora).',
   },
 ];
 
