@@ -5,6 +5,7 @@ import { dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runConfigSchema, type RunConfig } from '../../shared/config/run-config';
 import { formatPath } from '../../shared/ipc/result';
+import { notValidJson } from '../../shared/json-error';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -28,7 +29,11 @@ export function readRunConfigFile(path: string): { config: RunConfig; baseDir: s
   try {
     raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    // Where, not what: V8's JSON message quotes the text and yaml's adds a code frame of it.
+    if (extname(path).toLowerCase() === '.json') throw new ConfigError(`${path}: ${notValidJson(err, text)}`);
+    const at = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const what = ((err as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`${path}: not valid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''} (${what})`);
   }
   return { config: parseRunConfig(raw, path), baseDir: dirname(path) };
 }

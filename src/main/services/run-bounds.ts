@@ -75,8 +75,8 @@ export function checkRunBounds(config: RunConfig, backend: string | undefined): 
       seqLen: config.data.max_seq_len,
     });
     estimate = full ? { totalBytes: report.memory.compare.full, terms: [] as MemoryTerm[] } : report.memory;
-  } catch (err) {
-    if (err instanceof LoraLabError) throw err;
+  } catch {
+    // A model folder the inspector cannot read is named by checkConfigFiles or the engine.
     return;
   }
   const limit = memoryLimit(backend);

@@ -21,6 +21,11 @@ export interface DataLimits {
 /** 4 GiB of JSON Lines is far more text than a LoRA run reads; one line of 64 MiB is a file without newlines. */
 export const DATA_LIMITS: DataLimits = { maxBytes: 4 * 1024 ** 3, maxLineBytes: 64 * 1024 ** 2 };
 
+/** A data file refused as a whole or at a line before any row is parsed: not readable, too big, not UTF-8. */
+export class DataFileError extends Error {
+  override readonly name = 'DataFileError';
+}
+
 const CHUNK = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -29,12 +34,12 @@ export function* dataLines(file: string, limits: DataLimits = DATA_LIMITS): Gene
   let fd: number;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new Error(`${file}: not a regular file (a device, pipe or folder); a data file must be a JSON Lines file`);
-    if (st.size > limits.maxBytes) throw new Error(`${file}: ${st.size} bytes is over the ${limits.maxBytes}-byte limit for a data file`);
+    if (!st.isFile()) throw new DataFileError(`${file}: not a regular file (a device, pipe or folder); a data file must be a JSON Lines file`);
+    if (st.size > limits.maxBytes) throw new DataFileError(`${file}: ${st.size} bytes is over the ${limits.maxBytes}-byte limit for a data file`);
     fd = openSync(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code) throw new Error(`${file}: cannot read the data file (${code})`);
+    if (code) throw new DataFileError(`${file}: cannot read the data file (${code})`);
     throw err;
   }
   try {
@@ -47,17 +52,17 @@ export function* dataLines(file: string, limits: DataLimits = DATA_LIMITS): Gene
       try {
         return utf8.decode(bytes).replace(/\r$/, '');
       } catch {
-        throw new Error(`${file}:${lineNo}: not valid UTF-8`);
+        throw new DataFileError(`${file}:${lineNo}: not valid UTF-8`);
       }
     };
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       total += n;
       // The file may grow while it is read; the limit holds for what is read.
-      if (total > limits.maxBytes) throw new Error(`${file}: more than ${limits.maxBytes} bytes, over the ${limits.maxBytes}-byte limit for a data file`);
+      if (total > limits.maxBytes) throw new DataFileError(`${file}: more than ${limits.maxBytes} bytes, over the ${limits.maxBytes}-byte limit for a data file`);
       let start = 0;
       for (let nl = n === 0 ? -1 : buf.indexOf(10, 0); nl !== -1 && nl < n; nl = buf.indexOf(10, start)) {
-        if (pendingBytes + nl - start > limits.maxLineBytes) throw new Error(`${file}:${lineNo}: a line longer than ${limits.maxLineBytes} bytes`);
+        if (pendingBytes + nl - start > limits.maxLineBytes) throw new DataFileError(`${file}:${lineNo}: a line longer than ${limits.maxLineBytes} bytes`);
         const bytes = pending.length ? Buffer.concat([...pending, buf.subarray(start, nl)]) : buf.subarray(start, nl);
         pending = [];
         pendingBytes = 0;
@@ -69,7 +74,7 @@ export function* dataLines(file: string, limits: DataLimits = DATA_LIMITS): Gene
       if (n === 0) break;
       if (start < n) {
         pendingBytes += n - start;
-        if (pendingBytes > limits.maxLineBytes) throw new Error(`${file}:${lineNo}: a line longer than ${limits.maxLineBytes} bytes`);
+        if (pendingBytes > limits.maxLineBytes) throw new DataFileError(`${file}:${lineNo}: a line longer than ${limits.maxLineBytes} bytes`);
         pending.push(Buffer.from(buf.subarray(start, n)));
       }
     }
@@ -115,10 +120,10 @@ export function readExamples(file: string, tokenizer: HfTokenizer | null, maxSeq
     learnable ||= kept.labels.some((l, k) => k > 0 && l !== IGNORE_INDEX);
     examples.push(kept);
   }
-  if (examples.length === 0) throw new Error(`${file}: no examples (the file is empty)`);
+  if (examples.length === 0) throw new DataFileError(`${file}: no examples (the file is empty)`);
   if (!learnable) {
     const truncated = learnableBeforeTruncation ? ` after truncation to ${maxSeqLen} tokens (data.max_seq_len or the model's context)` : '';
-    throw new Error(
+    throw new DataFileError(
       `${file}: no example has a token to learn: every label is ${IGNORE_INDEX}${truncated}, so the loss would be 0 with nothing trained; ` +
         'check "labels", the prompt/output split, or the sequence length',
     );

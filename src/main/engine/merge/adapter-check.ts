@@ -35,7 +35,11 @@ function validateAdapter(dir: string, base: ReadonlyMap<string, BaseWeight>): vo
   const weightsFile = join(dir, ADAPTER_WEIGHTS);
   const config = readAdapterConfig(dir);
   const info = methodInfoFor(config.peft_type);
-  if (!info || info.peftType === null) throw new AdapterError(`${configFile}: peft_type "${config.peft_type}" cannot be merged (LORA or ADALORA)`);
+  if (!info || info.peftType === null) {
+    // An identifier is a type name worth showing; anything else is file content, described instead.
+    const shown = /^[A-Za-z0-9_]{1,32}$/.test(config.peft_type) ? `"${config.peft_type}"` : 'an unknown value';
+    throw new AdapterError(`${configFile}: peft_type ${shown} cannot be merged (LORA or ADALORA)`);
+  }
   const weights = openAdapterWeights(dir);
   try {
     for (const t of weights.header.tensors.values()) {
@@ -91,11 +95,10 @@ function groupModules(weights: SafetensorsFile, suffixes: readonly string[], fil
 function checkLoraRank(config: Record<string, unknown>, file: string, module: string, r: number): void {
   const pattern = patternValue(config.rank_pattern as Record<string, number> | undefined, module);
   const key = pattern === undefined ? '"r"' : `rank_pattern (for "${module}")`;
-  const rank = pattern ?? config.r ?? 8;
+  const rank: unknown = pattern ?? config.r ?? 8;
+  if (typeof rank !== 'number') throw new AdapterError(`${file}: ${key} must be a number (the rank), got ${Array.isArray(rank) ? 'a list' : rank === null ? 'null' : `a ${typeof rank}`}`);
   if (rank !== r) {
-    throw new AdapterError(
-      `${file}: ${key} is ${JSON.stringify(rank)}, but the tensors of "${module}" have rank ${r}; the scaling α/r would be wrong`,
-    );
+    throw new AdapterError(`${file}: ${key} is ${rank}, but the tensors of "${module}" have rank ${r}; the scaling α/r would be wrong`);
   }
 }
 
