@@ -3,6 +3,7 @@ import { formatInteger } from '../../lib/format';
 import { formatBytes } from '../../lib/bytes';
 import type { JobView } from './job-state';
 import { ShowInFolderButton } from '../../components/ShowInFolderButton';
+import { VERIFY_TOLERANCE, verifyPasses } from './verify-tolerance';
 
 /** The merge as it goes, then what it wrote and how the verification came out. */
 export function MergeProgress({ view }: { view: JobView }) {
@@ -69,9 +70,8 @@ function Verification({ result }: { result: MergeResultData }) {
     );
   }
   const { maxAbsLogitDiff, sequences, tokens } = result.verify;
-  // float32 merges agree to rounding; 16-bit outputs round every weight, so allow more.
-  const tolerance = result.dtype === 'float32' ? 1e-3 : 5e-2;
-  const ok = maxAbsLogitDiff <= tolerance;
+  const tolerance = VERIFY_TOLERANCE[result.dtype];
+  const ok = verifyPasses(maxAbsLogitDiff, result.dtype);
   return (
     <p className={`verify ${ok ? 'verify-ok' : 'verify-warn'}`} data-testid="merge-verify-result" data-max-diff={maxAbsLogitDiff}>
       {ok ? 'Verified' : 'Differs'}: largest logit difference {maxAbsLogitDiff.toExponential(2)} between base + adapter and the merged model over {sequences} sequence
