@@ -8,7 +8,9 @@
 // address space (WebAssembly memory is indexed by i32, so at most 4 GiB —
 // WebAssembly Core Specification §2.3.8 memory types, limits ≤ 2^16 pages of 64 KiB).
 import { totalmem } from 'node:os';
+import { methodInfo } from '../../shared/config/methods';
 import type { RunConfig } from '../../shared/config/run-config';
+import type { AdapterMethod } from '../../shared/math/adapter-size';
 import type { MemoryTerm } from '../../shared/math/memory';
 import { LoraLabError } from '../../shared/ipc/result';
 import { inspectModel } from './inspect';
@@ -46,14 +48,16 @@ function resolvesToWasm(backend: string | undefined): boolean {
 const PATHS_OF: Record<MemoryTerm['name'], (c: RunConfig) => string[]> = {
   weights: () => ['model'],
   adapter: rankPaths,
-  gradients: (c) => (c.method === 'full' ? ['model'] : rankPaths(c)),
-  optimizer: (c) => (c.method === 'full' ? ['model'] : rankPaths(c)),
+  gradients: rankPaths,
+  optimizer: rankPaths,
   activations: () => ['train.batch_size', 'data.max_seq_len'],
   logits: () => ['train.batch_size', 'data.max_seq_len'],
 };
 
+/** What sizes the trainable parameters: the method's rank and targets, or (full) the model itself. */
 function rankPaths(c: RunConfig): string[] {
-  return [c.method === 'adalora' ? 'adalora.init_r' : 'lora.r', 'lora.targets'];
+  const path = methodInfo(c.method).rankPath;
+  return path ? [path.join('.'), 'lora.targets'] : ['model'];
 }
 
 /**
@@ -63,13 +67,14 @@ function rankPaths(c: RunConfig): string[] {
  */
 export function checkRunBounds(config: RunConfig, backend: string | undefined): void {
   let estimate;
-  const full = config.method === 'full';
+  const info = methodInfo(config.method);
+  const full = info.result === 'model';
   try {
     const report = inspectModel(config.model, {
       // Full fine-tuning has no adapter; its estimate is the report's full-training comparison.
-      method: config.method === 'full' ? 'lora' : config.method,
-      rank: config.method === 'adalora' ? config.adalora?.init_r : config.lora?.r,
-      targetRank: config.method === 'adalora' ? config.adalora?.target_r : undefined,
+      method: full ? 'lora' : (config.method as AdapterMethod),
+      rank: info.rank(config) ?? undefined,
+      targetRank: info.targetRank(config) ?? undefined,
       targets: config.lora?.targets ?? null,
       batchSize: config.train.batch_size,
       seqLen: config.data.max_seq_len,

@@ -19,7 +19,6 @@ const PENDING: Record<string, string> = {
   'src/main/services/cluster/export-job.ts': 'checks the exported adapter against the method\'s PEFT type',
   'src/main/services/cluster/templates/readme.ts': 'text of the exported job\'s README',
   'src/main/services/cluster/import-job.ts': 'reads back a cluster job\'s adapter by its PEFT type',
-  'src/main/services/run-bounds.ts': 'work in progress of the run-bounds service',
 };
 
 const METHOD = String.raw`'(?:lora|qlora|adalora|full|LORA|ADALORA)'`;
