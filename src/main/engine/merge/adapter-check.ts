@@ -115,10 +115,12 @@ function checkBase(base: ReadonlyMap<string, BaseWeight>, module: string, inF: n
 function checkTargets(config: Record<string, unknown>, file: string, modules: readonly string[]): void {
   const targets = config.target_modules;
   if (!Array.isArray(targets) || config.layers_to_transform != null) return;
-  for (const t of targets) {
-    if (typeof t !== 'string') continue;
+  targets.forEach((t: unknown, i) => {
+    if (typeof t !== 'string') return;
     if (!modules.some((m) => m === t || m.endsWith('.' + t))) {
-      throw new AdapterError(`${file}: target_modules names "${t}", but adapter_model.safetensors has no tensors for any "${t}" module`);
+      // A module name is shown; anything that is not one is file content, named by its place.
+      const named = /^[A-Za-z0-9_.]{1,64}$/.test(t) ? `"${t}"` : `entry ${i}`;
+      throw new AdapterError(`${file}: target_modules[${i}] names ${named}, but adapter_model.safetensors has no tensors for such a module`);
     }
-  }
+  });
 }
