@@ -265,7 +265,7 @@ export function fuzzAdapterFolders(cases: number, seed: number, dir: string): Fu
     if (kind === 0 || kind === 3) mutate(rng, config, 1 + rng.int(2));
     writeFileSync(join(adapter, 'adapter_config.json'), rng.next() < 0.03 ? `{"peft_type": ${MARKER}` : JSON.stringify(config));
     if (kind === 1 || kind === 3) {
-      const tensors = tensors0.map((t) => ({ ...t, data: (t.data as Float32Array).slice() }));
+      const tensors: TensorToWrite[] = tensors0.map((t) => ({ ...t, data: (t.data as Float32Array).slice() }));
       for (let m = 0; m <= rng.int(2); m++) {
         const t = pick(rng, tensors);
         switch (rng.int(6)) {

@@ -35,7 +35,7 @@ function safePeek(registry: string): ReturnType<typeof peek> {
 
 export async function killAndResume(opts: { runs: number; steps: number; seed: number; dir: string; maxFaultsPerRun?: number }): Promise<KillStats> {
   const started = Date.now();
-  const stats: KillStats = { runs: 0, faults: 0, byFault: {}, lostRuns: 0, corruptRegistries: 0, reportedRunningWithoutEngine: 0, mismatchedAdapters: 0, problems: [] };
+  const stats: KillStats = { runs: 0, faults: 0, byFault: {}, lostRuns: 0, corruptRegistries: 0, reportedRunningWithoutEngine: 0, mismatchedAdapters: 0, problems: [], seconds: 0 };
   const rng = createRng(opts.seed);
   const config = writeTinyConfig(opts.dir, opts.steps, 2, 'kill');
   const straight = join(opts.dir, 'straight.sqlite');

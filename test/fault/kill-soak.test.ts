@@ -2,7 +2,7 @@
 // engine, the CLI or both) across runs on the tiny Llama, each resumed until it
 // completes with the uninterrupted run's adapter; and a bounded soak of short runs
 // through one supervisor with flat memory and no processes left behind.
-// The longer versions are `npm run bench:reliability`.
+// The longer versions are `npx tsx bench/reliability.ts`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tempDir } from '../helpers';
