@@ -2,7 +2,7 @@
 // Screenshots of every screen in light and dark, for the README:
 //   npx tsx scripts/screenshots.ts [--out docs/screenshots] [--width 1280] [--keep <folder>]
 // Trains three small real runs on the bundled model (`loralab train`, a few dozen
-// steps each; one continues another from its checkpoint, and one is merged), opens
+// steps each: two LoRA runs to compare, one merged, and an AdaLoRA run), opens
 // `loralab ui` on that registry in Debian's Chromium (playwright-core) and saves
 // <out>/<screen>-<light|dark>.png for each route, with the system colour scheme
 // emulated (page.emulateMedia). Needs `npm run build` first. Takes a few minutes.
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       console.log('training the example runs…');
       first = Number(cli(['train', writeTinyConfig(dir, { name: 'numbers r8', steps: 24, rank: 8, evalEvery: 6, saveEvery: 12 }), '--registry', registry]));
       second = Number(cli(['train', writeTinyConfig(dir, { name: 'numbers r4 lr1e-3', steps: 24, rank: 4, lr: 1e-3, evalEvery: 6, saveEvery: 12 }), '--registry', registry]));
+      cli(['train', writeTinyConfig(dir, { name: 'numbers adalora r8→4', steps: 16, rank: 8, method: 'adalora', evalEvery: 8 }), '--registry', registry]);
       const show = JSON.parse(cli(['runs', 'show', String(first), '--json', '--registry', registry])) as { artifacts?: { kind: string; path: string }[] };
       const adapterDir = show.artifacts?.find((a) => a.kind === 'adapter')?.path;
       if (adapterDir) cli(['merge', '--base', join(ROOT, 'resources/models/lab-tiny-llama'), '--adapter', adapterDir, '--out', join(dir, 'merged'), '--registry', registry]);
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     const shots: Shot[] = [
       { name: 'runs', hash: '#/', ready: '[data-testid="runs-table"] tbody tr[data-status]', prepare: async (p) => void (await p.click(`[data-testid="select-${first}"]`), await p.click(`[data-testid="select-${second}"]`)) },
       { name: 'run', hash: `#/runs/${first}`, ready: '[data-testid="chart-loss"][data-drawn-points]:not([data-drawn-points="0"])' },
+      { name: 'run-adalora', hash: '#/runs/3', ready: '[data-testid="rank-heatmap"]:not([data-steps="0"])' },
       { name: 'compare', hash: `#/compare?runs=${first},${second}`, ready: '[data-testid="config-diff"]' },
       { name: 'new-run', hash: '#/new', ready: '.monaco-editor' },
       { name: 'inspect', hash: '#/inspect', ready: '[data-testid="inspect-page"] table' },

@@ -90,7 +90,9 @@ export function writeTinyConfig(dir: string, o: TinyRunOptions): string {
     name: o.name,
     model: BUNDLED_MODEL,
     method: o.method ?? 'lora',
-    [o.method === 'adalora' ? 'adalora' : 'lora']: { r: o.rank ?? 4, alpha: 2 * (o.rank ?? 4), targets: ['q_proj', 'v_proj'] },
+    lora: { r: o.rank ?? 4, alpha: 2 * (o.rank ?? 4), targets: ['q_proj', 'v_proj'] },
+    // AdaLoRA: start at r, prune towards r/2 every 2 steps between a 2-step warm-up and a 2-step freeze.
+    ...(o.method === 'adalora' ? { adalora: { init_r: o.rank ?? 4, target_r: Math.max(1, (o.rank ?? 4) >> 1), tinit: 2, tfinal: 2, delta_t: 2 } } : {}),
     data: { train: join(DEMO_DATA, 'train.jsonl'), eval: evalFile, max_seq_len: 40 },
     train: { steps: o.steps, batch_size: 2, lr: o.lr ?? 3e-3, schedule: 'cosine', warmup_steps: 2, eval_every: o.evalEvery ?? null, save_every: o.saveEvery ?? null, seed: 1 },
     ...o.extra,

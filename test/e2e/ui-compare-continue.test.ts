@@ -12,8 +12,10 @@ import { openRegistry } from '../../src/main/registry/index';
 import { tempDir } from '../helpers';
 import { openBrowser, runStatus, startUi, trainFromCli, until, writeTinyConfig } from './harness';
 
+// Made before the test, so it is removed after the browser that writes into it has closed.
+const dir = tempDir();
+
 test('compare two finished runs, continue one from a checkpoint, delete one', async () => {
-  const dir = tempDir();
   const registryPath = join(dir, 'registry.sqlite');
   const [a, b] = await Promise.all([
     trainFromCli(registryPath, writeTinyConfig(dir, { name: 'rank 8', steps: 6, rank: 8, evalEvery: 3, saveEvery: 3 })),

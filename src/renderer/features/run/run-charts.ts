@@ -40,6 +40,8 @@ const LABELS: Record<string, string> = {
   [METRIC.tokensPerSecond]: 'tokens/s',
   [METRIC.evalPerplexity]: 'eval perplexity',
   [METRIC.tokens]: 'tokens per step',
+  [METRIC.orthReg]: 'orthogonal regularization',
+  [METRIC.adaloraBudget]: 'AdaLoRA rank budget',
 };
 
 export const metricLabel = (name: string): string => LABELS[name] ?? name.replace(/_/g, ' ');
