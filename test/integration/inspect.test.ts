@@ -6,60 +6,20 @@
 // Run: node scripts/build.mjs && node --import tsx --test test/integration/inspect.test.ts
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
+import { presetConfig as presetConfigOf, writeSparseCheckpoint, writeSparseSafetensors } from '../../bench/sparse-checkpoint';
 import { inspectModel } from '../../src/main/services/inspect';
 import { architectureFor, type TensorShape } from '../../src/main/engine/models/index';
 import { CLI, ROOT, tempDir } from '../helpers';
 
 const loralab = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-const presetConfig = (id: string) => JSON.parse(readFileSync(join(ROOT, 'resources/presets', `${id}.json`), 'utf8')).config as Record<string, unknown>;
-
-/** A safetensors file whose header is real and whose data region is a hole. Returns its data size. */
-function writeSparseSafetensors(file: string, tensors: readonly TensorShape[], dtype: 'F16' | 'F32'): number {
-  const size = dtype === 'F16' ? 2 : 4;
-  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
-  let offset = 0;
-  for (const t of tensors) {
-    const end = offset + t.shape.reduce((a, b) => a * b, 1) * size;
-    header[t.name] = { dtype, shape: t.shape, data_offsets: [offset, end] };
-    offset = end;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
-  const prefix = Buffer.alloc(8);
-  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  const fd = openSync(file, 'w');
-  writeSync(fd, prefix);
-  writeSync(fd, json);
-  closeSync(fd);
-  truncateSync(file, 8 + Buffer.byteLength(json) + offset);
-  return offset;
-}
+const presetConfig = (id: string) => presetConfigOf(ROOT, id);
 
 /** ChatGLM-6B's tensors from its config, split into 8 shards as the hub's checkpoint is. */
-function chatglmCheckpoint(): { dir: string; bytes: number } {
-  const dir = join(tempDir('loralab-inspect-'), 'chatglm-6b');
-  mkdirSync(dir);
-  const config = presetConfig('chatglm-6b');
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  const arch = architectureFor(config);
-  const tensors = arch.tensorShapes(arch.parseConfig(config, 'config.json'));
-  const shards = 8;
-  const per = Math.ceil(tensors.length / shards);
-  const weightMap: Record<string, string> = {};
-  let bytes = 0;
-  for (let s = 0; s < shards; s++) {
-    const file = `model-${String(s + 1).padStart(5, '0')}-of-${String(shards).padStart(5, '0')}.safetensors`;
-    const part = tensors.slice(s * per, (s + 1) * per);
-    bytes += writeSparseSafetensors(join(dir, file), part, 'F16');
-    for (const t of part) weightMap[t.name] = file;
-  }
-  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: bytes }, weight_map: weightMap }, null, 2));
-  return { dir, bytes };
-}
+const chatglmCheckpoint = () => writeSparseCheckpoint(ROOT, 'chatglm-6b', join(tempDir('loralab-inspect-'), 'chatglm-6b'));
 
 const checkpoint = chatglmCheckpoint();
 

@@ -80,7 +80,11 @@ async function yieldToEventLoop(): Promise<void> {
   lastYield = Date.now();
 }
 
-const context: JobContext = { send, shouldStop: () => stopRequested, yieldToEventLoop };
+// A parent that dies (SIGKILL) is seen at once through getppid(): the process is
+// re-parented. Synchronous loops (a merge's tensor loop) cannot wait for the
+// 'disconnect' event, so they ask this on every tensor.
+const parentPid = process.ppid;
+const context: JobContext = { send, shouldStop: () => stopRequested || process.ppid !== parentPid, yieldToEventLoop };
 
 async function runJob(job: EngineJob): Promise<number> {
   if (job.type === 'run') return trainJob(job, context);

@@ -3,6 +3,7 @@
 // tokens and the outcome are relayed as onJobProgress / onGenerateToken /
 // onJobDone; a finished merge is recorded as an artifact of its run.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type {
   EvalRequest,
@@ -52,6 +53,9 @@ export class JobsService {
     const sourceQuant = sourceRun === undefined || sourceRun === null ? undefined : registry.runs.get(sourceRun)?.config.quant;
     const qlora = req.qloraBase === undefined ? null : { base: req.qloraBase, quant: quantSchema.parse(sourceQuant ?? {}) };
     const out = resolve(req.out);
+    if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
+      throw new LoraLabError('VALIDATION', `out: ${out} already exists; merge into a new folder`, [{ path: 'out', message: 'already exists' }]);
+    }
     const maxShardBytes = req.maxShardSize === undefined ? undefined : typeof req.maxShardSize === 'number' ? req.maxShardSize : parseSize(req.maxShardSize, 'maxShardSize');
     if (req.runId !== undefined && !registry.runs.get(req.runId)) throw new LoraLabError('NOT_FOUND', `runId: run ${req.runId} does not exist`);
     const job: ToEngine = { type: 'merge', jobId: newJobId(), backend: this.opts.backend, base, adapters, out, dtype: req.dtype, maxShardBytes, verify: req.verify, qlora };

@@ -19,6 +19,10 @@ export interface EvalResult {
 export interface EvalOptions {
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Awaited after each batch, so an engine can take a stop request (tfjs's data() resolves through microtasks only). */
+  yieldToEventLoop?: () => Promise<void>;
+  /** Checked before each batch: true abandons the evaluation. */
+  shouldStop?: () => boolean;
 }
 
 /** Right-pads a batch: ids with `padId`, labels with IGNORE_INDEX, mask 1 for real tokens. */
@@ -39,6 +43,7 @@ export async function evaluate(model: DecoderModel, examples: readonly Example[]
   let sum = 0;
   let tokens = 0;
   for (let i = 0; i < order.length; i += batchSize) {
+    if (options.shouldStop?.()) throw new Error('the evaluation was cancelled');
     const batch = order.slice(i, i + batchSize).map((j) => examples[j]!);
     const { ids, labels, mask } = padBatch(batch);
     const logits = model.forward(ids, mask);
@@ -50,6 +55,7 @@ export async function evaluate(model: DecoderModel, examples: readonly Example[]
       logits.dispose();
     }
     options.onProgress?.(Math.min(i + batchSize, order.length), order.length);
+    await options.yieldToEventLoop?.();
   }
   if (tokens === 0) throw new Error('no predicted tokens: every sequence has fewer than two tokens or all labels are ignored');
   const loss = sum / tokens;

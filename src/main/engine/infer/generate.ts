@@ -14,6 +14,11 @@ export interface GenerateOptions extends SamplingOptions {
   onToken?: (id: number) => void;
   /** Checked before each new token: true ends generation early (a cancel). */
   shouldStop?: () => boolean;
+  /**
+   * Awaited after each token. tfjs's data() resolves through microtasks only, so
+   * without a macrotask turn now and then an engine never sees a stop request.
+   */
+  yieldToEventLoop?: () => Promise<void>;
 }
 
 export async function generate(model: DecoderModel, promptIds: readonly number[], options: GenerateOptions): Promise<number[]> {
@@ -34,6 +39,7 @@ export async function generate(model: DecoderModel, promptIds: readonly number[]
       out.push(id);
       options.onToken?.(id);
       if (options.stopIds.includes(id)) break;
+      await options.yieldToEventLoop?.();
       next = [id];
     }
   } finally {

@@ -17,6 +17,8 @@ export async function evalJob(job: EvalJob, ctx: JobContext): Promise<EvalResult
     const examples = readExamples(req.data, session.tokenizer, session.loaded.spec.maxPositions, session.loaded.spec.vocab);
     const result = await evaluate(session.loaded.model, examples, {
       batchSize: req.batchSize,
+      shouldStop: ctx.shouldStop,
+      yieldToEventLoop: ctx.yieldToEventLoop,
       onProgress: (done, total) => ctx.send({ type: 'job-progress', jobId, kind: 'eval', fraction: done / total, message: `evaluated ${done}/${total} sequences` }),
     });
     // A non-finite loss is an answer to nothing: say which weights hold the NaN (the

@@ -27,6 +27,7 @@ export async function generateJob(job: GenerateJob, ctx: JobContext): Promise<Ge
       seed: req.seed,
       stopIds: tok.stopIds,
       shouldStop: () => (cancelled ||= ctx.shouldStop()),
+      yieldToEventLoop: ctx.yieldToEventLoop,
       onToken: (id) => {
         const text = stream.push(id);
         if (text !== '') ctx.send({ type: 'job-token', jobId, text, ...which });

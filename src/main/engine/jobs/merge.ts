@@ -26,6 +26,8 @@ export async function mergeJob(job: MergeJob, ctx: JobContext): Promise<EngineMe
     maxShardBytes: job.maxShardBytes,
     qlora: job.qlora ?? null,
     onProgress: (done, total) => {
+      // The parent went away (or asked to stop): abandon the folder being written, leave nothing at `out`.
+      if (ctx.shouldStop()) throw new Error('the merge was cancelled');
       // Messages are cheap but not free: at most one every 100 ms, and the last one.
       if (done < total && Date.now() - lastSent < 100) return;
       lastSent = Date.now();
