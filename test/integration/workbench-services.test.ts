@@ -3,7 +3,7 @@
 // eval) and a real `loralab train` process to stop from another one.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
@@ -99,7 +99,6 @@ describe('runs', () => {
 
 /** Bytes of the adapter folder's other files (README and the like), so the check above counts the whole folder. */
 function extraBytes(dir: string): number {
-  const { readdirSync, statSync } = require('node:fs') as typeof import('node:fs');
   return readdirSync(dir)
     .filter((f) => f !== 'adapter_model.safetensors' && f !== 'adapter_config.json')
     .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
