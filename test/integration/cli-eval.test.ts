@@ -36,7 +36,7 @@ test('eval --adapter applies a PEFT adapter', () => {
 
 test('a text row on a model without tokenizer.json is a clear error naming the file and line', () => {
   const dir = join(fixtures, 'models', 'tiny-llama');
-  const r = loralab(['eval', '--model', dir, '--data', join(ROOT, 'resources/data/skeleton/eval.jsonl')]);
+  const r = loralab(['eval', '--model', dir, '--data', join(ROOT, 'resources/data/brown/eval.jsonl')]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /eval\.jsonl:1: .*needs a tokenizer/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);

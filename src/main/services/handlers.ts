@@ -26,7 +26,6 @@ export function createHandlers(s: Omit<Services, 'router' | 'close'>, baseDir: s
     'runs.ranks': ({ runId }) => runs.ranks(runId),
 
     'config.defaults': () => configDefaults(),
-    'runs.defaultConfig': () => ({ config: configDefaults().config }),
     'models.list': () => listModels(registry),
     'data.preview': (req) => previewData(req),
     'inspect.run': (req) => inspectFromRequest(req),

@@ -72,8 +72,6 @@ export const requests = {
 
   /** The starter config on the bundled model and demo data, as an object and as YAML. */
   'config.defaults': channel(none, configDefaultsSchema),
-  /** @deprecated use config.defaults; kept until the renderer has moved. */
-  'runs.defaultConfig': channel(none, z.object({ config: z.record(z.string(), z.unknown()) })),
   /** Bundled models and the model folders of recent runs. */
   'models.list': channel(none, z.array(modelEntrySchema)),
   /** The first examples of a data file as training sees them: tokens, and which are learned. */

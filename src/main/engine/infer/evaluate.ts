@@ -1,14 +1,11 @@
 // Evaluation loss over a whole data file: the mean next-token cross-entropy over
 // all predicted tokens of all sequences (not a mean of per-sequence means), with
 // sequences batched and right-padded; padding is masked out of attention and loss.
+import type { Example } from '../io/tokenizer/index';
 import type { DecoderModel } from '../models/decoder/decoder';
 import { causalLmLossSum, IGNORE_INDEX } from '../models/loss';
 
-export interface Example {
-  inputIds: number[];
-  /** Same length as inputIds; IGNORE_INDEX (-100) where the token is not predicted. */
-  labels: number[];
-}
+export type { Example };
 
 export interface EvalResult {
   loss: number;
