@@ -35,7 +35,7 @@ describe('router (behind Electron ipcMain)', () => {
   test('a nested config error names its full path, and unknown keys are named', async () => {
     const handler = makeInvokeHandler(services.router, trusted);
     const r = await handler(frame, 'runs.start', {
-      config: { name: 'x', model: 'builtin:char-mlp', data: { train: 'a.jsonl' }, train: { steps: 'many', colour: 1 } },
+      config: { name: 'x', model: 'some/model', data: { train: 'a.jsonl' }, train: { steps: 'many', colour: 1 } },
     });
     assert.ok(!r.ok);
     const paths = issuePaths(r);

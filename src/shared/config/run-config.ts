@@ -15,7 +15,7 @@ export type Method = (typeof METHODS)[number];
 
 export const runConfigSchema = z.strictObject({
   name: z.string().min(1).max(200).describe('A name for the run, shown in the runs table (1–200 characters).'),
-  /** A Hugging Face model folder, or `builtin:<name>` for the engine's built-in toy models. */
+  /** A Hugging Face model folder (config.json, safetensors weights, tokenizer files). */
   model: z.string().min(1).describe('The base model: a Hugging Face model folder (config.json, safetensors weights, tokenizer); relative paths are from the config file.'),
   method: z
     .enum(METHODS)
