@@ -36,7 +36,7 @@ function logits(scale: number): Tensor3D {
 function reference(x: Tensor3D): Scalar {
   const hot = new Float32Array(B * T * V);
   LABELS.forEach((row, b) => row.slice(1).forEach((l, t) => l !== IGNORE_INDEX && (hot[(b * T + t) * V + l] = 1)));
-  return tf.neg(tf.sum(tf.mul(tf.logSoftmax(x.reshape([B * T, V])), tf.tensor2d(hot, [B * T, V]))));
+  return tf.neg(tf.sum(tf.mul(tf.logSoftmax(x.reshape([B * T, V])), tf.tensor2d(hot, [B * T, V])))) as Scalar;
 }
 
 for (const backend of ['wasm', 'cpu']) {
