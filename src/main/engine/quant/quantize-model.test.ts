@@ -1,7 +1,8 @@
 // The quantized base: which layers become NF4 and in which layout (codes equal to the
 // PyTorch fixture for a Llama Linear and a GPT-2 Conv1D weight), the forward and the
 // input gradient of a quantized layer equal those of its dequantized float32 weight,
-// no gradient reaches the frozen codes, and no float32 copy outlives a step.
+// no gradient reaches the frozen codes, no float32 copy outlives a step, and a merge
+// into the dequantized base writes the very values training ran on.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -12,6 +13,7 @@ import { applyLinear, makeLinear } from '../models/decoder/linear';
 import { transpose2d } from '../models/decoder/load';
 import { loadModel } from '../models/load-model';
 import { Nf4Weight, bytesPerParameter } from './nf4-weight';
+import { dequantizedLike } from './qlora-merge';
 import { quantizeModel } from './quantize-model';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
@@ -76,5 +78,28 @@ test('a quantized layer: forward = x·dequant(W), dX = dY·dequant(W), no float3
     assert.ok(close(dx, dxRef as Tensor2D));
     [y, dx, yRef, dxRef, dense, x, dy].forEach((t) => t.dispose());
     assert.ok(q.bytes / q.size <= (doubleQuant ? 0.52 : 0.57));
+  }
+});
+
+test('a merge into the dequantized base writes, in the checkpoint layout, exactly the values the runtime dequantizes', () => {
+  for (const [model, tensor, module, conv1d] of [
+    ['tiny-llama', 'model.layers.1.mlp.down_proj.weight', 'model.layers.1.mlp.down_proj', false],
+    ['tiny-gpt2', 'h.1.mlp.c_fc.weight', 'transformer.h.1.mlp.c_fc', true],
+  ] as const) {
+    const stored = SafetensorsFile.open(join(FIXTURES, 'models', model, 'model.safetensors'));
+    const data = stored.readFloat32(tensor);
+    const shape = stored.header.tensors.get(tensor)!.shape;
+    stored.close();
+    const { model: m } = loadModel(tf, join(FIXTURES, 'models', model));
+    try {
+      const quant = { type: 'nf4', block_size: 64, double_quant: true } as const;
+      quantizeModel(m, quant);
+      const lin = m.linears().find((l) => l.name === module)!;
+      // The checkpoint layout is [out, in] for nn.Linear and the runtime's [in, out] for Conv1D.
+      const runtime = conv1d ? lin.quantized!.dequantizeInOut() : lin.quantized!.dequantizeOutIn();
+      assert.deepEqual(dequantizedLike(data, shape, conv1d, quant), runtime);
+    } finally {
+      m.dispose();
+    }
   }
 });
