@@ -59,7 +59,7 @@ test('in-process: inspecting the 12 GB sharded checkpoint takes under 0.5 s', ()
 test('no tensor data is read: the inspect call reads < 2 MB through read syscalls for a 12 GB checkpoint, and loads no tfjs', { skip: !existsSync('/proc/self/io') }, () => {
   const script = `
     const { readFileSync } = require('node:fs');
-    const { inspectModel } = require(${JSON.stringify(join(ROOT, 'src/main/cli/commands/inspect.ts'))});
+    const { inspectModel } = require(${JSON.stringify(join(ROOT, 'src/main/services/inspect.ts'))});
     const rchar = () => Number(/rchar:\\s*(\\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))[1]);
     const before = rchar();
     const t0 = performance.now();
