@@ -52,6 +52,13 @@ test('generate streams a greedy completion from the bundled model and --json rep
   assert.ok(out.tokens >= 1 && out.tokens <= 8);
   // Greedy decoding is deterministic, and the streamed text is the same completion.
   assert.equal(streamed.stdout.trimEnd(), out.text.trimEnd());
+  // The prompt goes through the model's chat template, as training encoded the demo's rows; --raw sends it bare.
+  // (An adapter trained on chat rows answers the bare prompt with end-of-sequence at once: an empty reply.)
+  assert.equal(out.chatTemplate, true);
+  assert.equal(out.renderedPrompt, '<|bos|><|im_start|>user\nThe old man<|im_end|>\n<|im_start|>assistant\n');
+  const raw = JSON.parse(loralab(['generate', '--model', model, '--prompt', 'The old man', '--max-new-tokens', '4', '--raw', '--json']).stdout);
+  assert.equal(raw.chatTemplate, false);
+  assert.equal(raw.renderedPrompt, 'The old man');
   const sampled = ['--temperature', '0.8', '--top-p', '0.9', '--seed', '5', '--json'];
   const a = JSON.parse(loralab(['generate', '--model', model, '--prompt', 'The', '--max-new-tokens', '6', ...sampled]).stdout);
   const b = JSON.parse(loralab(['generate', '--model', model, '--prompt', 'The', '--max-new-tokens', '6', ...sampled]).stdout);
