@@ -77,6 +77,8 @@ async function main(): Promise<void> {
         const page = await context.newPage();
         await page.emulateMedia({ colorScheme: theme });
         await page.goto(`${base}${token}`);
+        // The header's backend badge comes from an engine process's doctor report; wait for it once.
+        await page.waitForSelector('[data-testid="backend"]', { timeout: 90_000 }).catch(() => console.warn('the backend badge did not appear'));
         for (const shot of shots) {
           await page.goto(`${base}${token}${shot.hash}`);
           await page.waitForSelector(shot.ready, { timeout: 30_000 }).catch(() => console.warn(`${shot.name}: "${shot.ready}" did not appear; taking the picture anyway`));

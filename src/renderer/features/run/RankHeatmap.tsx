@@ -1,5 +1,5 @@
 // AdaLoRA's budget at work: the rank each adapted matrix keeps at every masking
-// step, as a heatmap (rows: matrices, columns: steps, darker: more rank).
+// step, as a heatmap (rows: matrices, columns: steps, the stronger the colour, the more rank).
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { client } from '../../api/client';
 import { useElementWidth } from '../../components/useElementWidth';
@@ -100,7 +100,7 @@ function Heatmap({ grid }: { grid: RankGrid }) {
       <p className="chart-readout" aria-live="polite" data-testid="rank-readout">
         {cell
           ? `${grid.modules[cell.r]} at step ${formatInteger(grid.steps[cell.c])}: rank ${value! < 0 ? '—' : value}`
-          : `${rows} matrices, ${cols} masking steps, highest rank ${grid.maxRank}. Hover or use the arrow keys for a cell.`}
+          : `${rows} matrices, ${cols} masking steps, highest rank ${grid.maxRank} (the stronger the colour, the more rank). Hover or use the arrow keys for a cell.`}
       </p>
       <canvas
         ref={canvas}

@@ -104,9 +104,13 @@ export function RunsTable({ runs, onChanged }: { runs: readonly RunSummary[]; on
                     <th key={h.id} className={h.column.columnDef.meta?.num ? 'num' : undefined} data-col={h.id} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
                       <button type="button" className="sort-button" onClick={h.column.getToggleSortingHandler()} data-testid={`sort-${h.id}`}>
                         {flexRender(h.column.columnDef.header, h.getContext())}
-                        <span className="sort-mark" aria-hidden="true">
-                          {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                        </span>
+                        {sorted && (
+                          <span className="sort-mark" aria-hidden="true">
+                            {/* A no-break space keeps the mark with the last word when the header wraps. */}
+                            {'\u00a0'}
+                            {sorted === 'asc' ? '▲' : '▼'}
+                          </span>
+                        )}
                       </button>
                     </th>
                   );
