@@ -1,8 +1,8 @@
 // A run's summary row, computed from the registry and the run's output folder:
 // best eval loss from the metrics, rank from the config, adapter size and
 // parameter count from the saved adapter (or full model) folder's files and
-// safetensors headers. Output folders never change once recorded, so their
-// numbers are cached by path.
+// safetensors headers. The numbers are cached by path and modification time (a
+// resumed run rewrites its adapter folder in place, by rename).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRIC } from '../../shared/ipc/metric-names';
@@ -22,13 +22,16 @@ const folderCache = new Map<string, FolderNumbers>();
 
 /** Total bytes of the files in a folder (or of one file), and the parameters in its safetensors files. */
 export function folderNumbers(path: string): FolderNumbers | null {
-  const cached = folderCache.get(path);
+  const top = statSync(path, { throwIfNoEntry: false });
+  if (!top) return null; // deleted or moved since it was recorded
+  const key = `${path}\0${top.mtimeMs}`;
+  const cached = folderCache.get(key);
   if (cached) return cached;
   let entries: string[];
   try {
-    entries = statSync(path).isDirectory() ? readdirSync(path).map((f) => join(path, f)) : [path];
+    entries = top.isDirectory() ? readdirSync(path).map((f) => join(path, f)) : [path];
   } catch {
-    return null; // deleted or moved since it was recorded
+    return null;
   }
   let bytes = 0;
   let params: number | null = null;
@@ -44,7 +47,7 @@ export function folderNumbers(path: string): FolderNumbers | null {
     }
   }
   const numbers = { bytes, params };
-  folderCache.set(path, numbers);
+  folderCache.set(key, numbers);
   return numbers;
 }
 
