@@ -31,8 +31,12 @@ async function twoResumesAtOnce(dir: string, trials: number): Promise<Faults['tw
   const out = { trials: 0, winners: 0, losersTouchedRun: 0 };
   for (let t = 0; t < trials; t++) {
     const registry = join(dir, `two-${t}.sqlite`);
-    const train = startCli(['train', writeTinyConfig(dir, 8, 2, `two-${t}`), '--json'], registry);
-    await waitForRun(registry, 1, 'a checkpoint', (s) => s.status === 'running' && s.checkpoint >= 2);
+    const train = startCli(['train', writeTinyConfig(dir, 20, 2, `two-${t}`), '--json'], registry);
+    const seen = await waitForRun(registry, 1, 'a checkpoint', (s) => (s.status === 'running' && s.checkpoint >= 2) || !['queued', 'running'].includes(s.status));
+    if (seen.status !== 'running') {
+      const end = await train.exit;
+      throw new Error(`the run to resume twice ended ${seen.status} before it could be stopped: ${end.stderr.slice(-500)}`);
+    }
     train.child.kill('SIGTERM');
     await train.exit;
     await waitForRun(registry, 1, 'the stop', (s) => s.status === 'stopped');
