@@ -46,18 +46,21 @@ test('stop ends a run as stopped after its current step', async () => {
   }
 });
 
-test('a missing model folder is refused before a run is recorded; a broken one fails with the reason', async () => {
+test('a missing or broken model folder is refused before a run is recorded; a bad data row fails the run with file and line', async () => {
   const s = services();
   try {
     assert.throws(() => s.runs.start(tinyConfig(5, { model: '/nonexistent/model' }), '/'), /config\.model: \/nonexistent\/model is not a model folder/);
-    assert.deepEqual(s.runs.list(), []);
     const broken = tempDir();
     writeFileSync(join(broken, 'config.json'), JSON.stringify({ model_type: 'llama', hidden_size: 'wide' }));
-    const { runId } = s.runs.start(tinyConfig(5, { model: broken }), '/');
+    assert.throws(() => s.runs.start(tinyConfig(5, { model: broken }), '/'), /config\.json: invalid llama config/);
+    assert.deepEqual(s.runs.list(), []);
+    const data = join(tempDir(), 'bad.jsonl');
+    writeFileSync(data, '{"input_ids": [1, 2, 3]}\n{"input_ids": "three"}\n');
+    const { runId } = s.runs.start(tinyConfig(5, { data: { train: data, eval: null, max_seq_len: 32 } }), '/');
     await s.supervisor.waitForExit(runId);
     const run = s.runs.get(runId);
     assert.equal(run.status, 'failed');
-    assert.match(run.error ?? '', /config\.json: invalid llama config/);
+    assert.match(run.error ?? '', /bad\.jsonl:2/);
   } finally {
     await s.close();
   }
