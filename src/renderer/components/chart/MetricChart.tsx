@@ -52,6 +52,7 @@ export function MetricChart(props: MetricChartProps) {
   const plotRef = useRef<HTMLDivElement | null>(null);
   const frameRef = useRef<HTMLDivElement | null>(null);
   const uRef = useRef<uPlot | null>(null);
+  const drawnDataRef = useRef<unknown>(null);
   const zoomedRef = useRef(false);
   const [hoverX, setHoverX] = useState<number | null>(null);
   const [zoomed, setZoomed] = useState(false);
@@ -85,8 +86,10 @@ export function MetricChart(props: MetricChartProps) {
   useEffect(() => {
     const el = plotRef.current;
     if (!el) return;
+    // The frame is laid out by now: its real width spares a resize and a second draw.
+    const startWidth = Math.max(200, frameRef.current?.clientWidth || width);
     const opts: uPlot.Options = {
-      width: Math.max(200, width),
+      width: startWidth,
       height,
       legend: { show: false },
       scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {} },
@@ -133,6 +136,7 @@ export function MetricChart(props: MetricChartProps) {
     };
     const u = new uPlot(opts, aligned as uPlot.AlignedData, el);
     uRef.current = u;
+    drawnDataRef.current = aligned;
     return () => {
       u.destroy();
       uRef.current = null;
@@ -142,12 +146,17 @@ export function MetricChart(props: MetricChartProps) {
 
   useEffect(() => {
     const u = uRef.current;
+    // A plot just created already holds this data; drawing it again would double the cost.
+    if (!u || drawnDataRef.current === aligned) return;
+    drawnDataRef.current = aligned;
     // While zoomed, new live points arrive without yanking the view back out.
-    if (u) u.setData(aligned as uPlot.AlignedData, !zoomedRef.current);
+    u.setData(aligned as uPlot.AlignedData, !zoomedRef.current);
   }, [aligned]);
 
   useEffect(() => {
-    uRef.current?.setSize({ width: Math.max(200, width), height });
+    const u = uRef.current;
+    const w = Math.max(200, width);
+    if (u && (u.width !== w || u.height !== height)) u.setSize({ width: w, height });
   }, [width, height]);
 
   const xs = aligned[0];
