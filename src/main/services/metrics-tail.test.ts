@@ -2,6 +2,7 @@
 // infinities), and nothing a poll meets — an infinite value, a registry that fails
 // — escapes its timer. Real SQLite registry, real event hub.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openRegistry } from '../registry/index';
@@ -72,6 +73,21 @@ test('a listener that throws, or an event that fails its schema, does not escape
     process.stderr.write = write;
   }
   assert.deepEqual(seen, ['onRunStatus']);
+});
+
+test('the tail announces a run whose engine died elsewhere as crashed, within a few polls', () => {
+  const { registry, runId } = setup();
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  registry.runs.markRunning(runId, Number(dead.stdout));
+  const hub = new EventHub();
+  const statuses: unknown[] = [];
+  hub.subscribe((event, payload) => event === 'onRunStatus' && statuses.push(payload));
+  const tail = new MetricsTail(registry, hub);
+  for (let i = 0; i < 8; i++) tail.poll();
+  assert.equal(statuses.length, 1);
+  assert.deepEqual({ ...(statuses[0] as object), error: undefined }, { runId, status: 'crashed', error: undefined });
+  assert.match((statuses[0] as { error: string }).error, /is no longer running/);
+  registry.close();
 });
 
 test('runs.metrics answers non-finite values in the same representation', async () => {
