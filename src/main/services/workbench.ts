@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import type { DataPreview, DataPreviewRequest, ModelEntry } from '../../shared/ipc/workbench-schemas';
 import { LoraLabError } from '../../shared/ipc/result';
-import { encodeExample, IGNORE_INDEX, loadTokenizer, type HfTokenizer } from '../engine/io/tokenizer/index';
+import type { HfTokenizer } from '../engine/io/tokenizer/index';
 import { dataLines, parseJsonLine } from '../engine/data/jsonl';
 import type { Registry } from '../registry/index';
 import { parseRunConfig } from './config-file';
@@ -76,7 +76,8 @@ const tokenizers = new Map<string, Promise<HfTokenizer | null>>();
 function cachedTokenizer(model: string): Promise<HfTokenizer | null> {
   let t = tokenizers.get(model);
   if (!t) {
-    t = loadTokenizer(model);
+    // Loaded on first use: the app and the ui server start without the tokenizer library.
+    t = import('../engine/io/tokenizer/index').then(({ loadTokenizer }) => loadTokenizer(model));
     tokenizers.set(model, t);
     t.catch(() => tokenizers.delete(model));
     if (tokenizers.size > 4) tokenizers.delete(tokenizers.keys().next().value!);
@@ -90,6 +91,7 @@ export async function previewData(req: DataPreviewRequest): Promise<DataPreview>
   const file = resolve(req.file);
   if (!isModelDir(model)) throw new LoraLabError('VALIDATION', `model: ${model} is not a model folder (no config.json)`, [{ path: 'model', message: 'not a model folder' }]);
   const tokenizer = await cachedTokenizer(model);
+  const { encodeExample, IGNORE_INDEX } = await import('../engine/io/tokenizer/index');
   const preview: DataPreview = { examples: [], total: 0, errors: [] };
   // Read with the engine's limits (regular files only, bounded size and line length),
   // so a path such as /dev/zero cannot grow this process; errors name file:line, not bytes.
