@@ -7,7 +7,8 @@ import type { RankPoint, RunDetail, RunSummary } from '../../shared/ipc/schemas'
 import { LoraLabError } from '../../shared/ipc/result';
 import type { Registry, RunRow } from '../registry/index';
 import { checkRunConfig } from '../engine/adapters/registry';
-import { isEngineProcess, signalEngine } from './engine-signal';
+import { isEngineProcess } from '../engine/io/pid';
+import { signalEngine } from './engine-signal';
 import type { EventHub } from './event-hub';
 import { toSummary } from './run-summary';
 import { checkRunBounds } from './run-bounds';

@@ -2,20 +2,20 @@
 // verification of the merge (the largest logit difference between base + adapter
 // and the merged weights on sample sequences), or why it was not verified.
 import type { ArtifactInfo } from '../../../shared/ipc/schemas';
+import { verifyPasses } from '../merge/verify-tolerance';
 
 export type Verification =
   | { kind: 'verified'; maxAbsLogitDiff: number; tokens: number | null; ok: boolean }
   | { kind: 'skipped'; reason: string }
   | { kind: 'none' };
 
-/** float32 merges agree to ~1e-5; above this the merged model does not match. */
-export const VERIFY_TOLERANCE = 1e-3;
-
 export function verification(artifact: ArtifactInfo): Verification {
   const v = artifact.meta.verify;
   if (v && typeof v === 'object' && typeof (v as { maxAbsLogitDiff?: unknown }).maxAbsLogitDiff === 'number') {
     const { maxAbsLogitDiff, tokens } = v as { maxAbsLogitDiff: number; tokens?: unknown };
-    return { kind: 'verified', maxAbsLogitDiff, tokens: typeof tokens === 'number' ? tokens : null, ok: maxAbsLogitDiff <= VERIFY_TOLERANCE };
+    // The bound depends on the dtype the merged weights were stored in (the wizard uses the same one).
+    const dtype = artifact.meta.dtype === 'float16' || artifact.meta.dtype === 'bfloat16' ? artifact.meta.dtype : 'float32';
+    return { kind: 'verified', maxAbsLogitDiff, tokens: typeof tokens === 'number' ? tokens : null, ok: verifyPasses(maxAbsLogitDiff, dtype) };
   }
   const skipped = artifact.meta.verifySkipped;
   if (typeof skipped === 'string' && skipped) return { kind: 'skipped', reason: skipped };
