@@ -38,7 +38,6 @@ export function hfSettings(config: RunConfig, strategy: Strategy, options: { ini
   const t = config.train;
   const method = config.method;
 
-  if (config.model.startsWith('builtin:')) refuse('model', `"${config.model}" is a LoRA Lab toy model with no Hugging Face weights; use a model folder`);
   if (method === 'adalora' && strategy !== 'ddp') {
     refuse('method', `adalora needs --strategy ddp: update_and_allocate reads the gradients between backward and zero_grad, which ${strategy} does not leave to a Trainer callback`);
   }

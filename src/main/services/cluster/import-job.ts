@@ -11,6 +11,7 @@ import { openAdapterWeights, readAdapterConfig } from '../../engine/adapters/pef
 import type { Registry } from '../../registry/index';
 import { readJobFile, JOB_FILE, type JobFile } from './job-file';
 import { readTrainerState } from './trainer-state';
+import { notValidJson } from '../../../shared/json-error';
 
 export const TRAINER_STATE = 'trainer_state.json';
 /** Written by the exported train.py beside trainer_state.json: {transformers, peft, torch, accelerate}. */
@@ -59,11 +60,12 @@ function locate(dir: string): Located {
 /** The transformers version train.py recorded beside trainer_state.json, or null when there is no such file. */
 function readVersions(file: string): string | null {
   if (!existsSync(file)) return null;
+  const text = readFileSync(file, 'utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new LoraLabError('VALIDATION', `${file}: not valid JSON (${(err as Error).message})`);
+    throw new LoraLabError('VALIDATION', `${file}: ${notValidJson(err, text)}`);
   }
   const v = (raw as { transformers?: unknown } | null)?.transformers;
   if (typeof v !== 'string' || !/^\d+\.\d+/.test(v)) throw new LoraLabError('VALIDATION', `${file}: field "transformers" must be a version such as "4.51.3", got ${JSON.stringify(v)}`);

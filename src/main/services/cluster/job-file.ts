@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LoraLabError } from '../../../shared/ipc/result';
 import { STRATEGIES } from './hf-settings';
+import { notValidJson } from '../../../shared/json-error';
 
 export const JOB_FILE = 'job.json';
 export const JOB_FORMAT = 'loralab-job/1';
@@ -29,11 +30,12 @@ export type JobFile = z.infer<typeof jobFileSchema>;
 export function readJobFile(dir: string): JobFile | null {
   const file = join(dir, JOB_FILE);
   if (!existsSync(file)) return null;
+  const text = readFileSync(file, 'utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new LoraLabError('VALIDATION', `${file}: not valid JSON (${(err as Error).message})`);
+    throw new LoraLabError('VALIDATION', `${file}: ${notValidJson(err, text)}`);
   }
   const parsed = jobFileSchema.safeParse(raw);
   if (!parsed.success) {

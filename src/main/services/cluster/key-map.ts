@@ -26,7 +26,6 @@ export const KEY_MAP: readonly KeyMapping[] = [
     path: 'model',
     target: 'AutoModelForCausalLM.from_pretrained(MODEL)',
     note: 'The folder path as written, or `--model` at export (a path on the cluster or a Hub id); `--copy-model` copies the folder into the job.',
-    refused: '`builtin:` toy models exist only inside LoRA Lab; they have no Hugging Face weights.',
   },
   {
     path: 'method',
