@@ -3,15 +3,14 @@
 // trainer_state.json, such as a checkpoint-N) → a run in the registry: its config,
 // its metrics from log_history, its adapter as the run's artifact (copied into the
 // run's folder), and lineage to the run it was exported from (job.json).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { runConfigSchema, type RunConfig } from '../../../shared/config/run-config';
 import { LoraLabError } from '../../../shared/ipc/result';
 import { openAdapterWeights, readAdapterConfig } from '../../engine/adapters/peft-files';
 import type { Registry } from '../../registry/index';
-import { readJobFile, JOB_FILE, type JobFile } from './job-file';
+import { readJobFile, readJsonFile, JOB_FILE, type JobFile } from './job-file';
 import { readTrainerState } from './trainer-state';
-import { notValidJson } from '../../../shared/json-error';
 
 export const TRAINER_STATE = 'trainer_state.json';
 /** Written by the exported train.py beside trainer_state.json: {transformers, peft, torch, accelerate}. */
@@ -60,14 +59,7 @@ function locate(dir: string): Located {
 /** The transformers version train.py recorded beside trainer_state.json, or null when there is no such file. */
 function readVersions(file: string): string | null {
   if (!existsSync(file)) return null;
-  const text = readFileSync(file, 'utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new LoraLabError('VALIDATION', `${file}: ${notValidJson(err, text)}`);
-  }
-  const v = (raw as { transformers?: unknown } | null)?.transformers;
+  const v = (readJsonFile(file) as { transformers?: unknown } | null)?.transformers;
   if (typeof v !== 'string' || !/^\d+\.\d+/.test(v)) throw new LoraLabError('VALIDATION', `${file}: field "transformers" must be a version such as "4.51.3", got ${JSON.stringify(v)}`);
   return v;
 }

@@ -30,17 +30,20 @@ export type JobFile = z.infer<typeof jobFileSchema>;
 export function readJobFile(dir: string): JobFile | null {
   const file = join(dir, JOB_FILE);
   if (!existsSync(file)) return null;
-  const text = readFileSync(file, 'utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new LoraLabError('VALIDATION', `${file}: ${notValidJson(err, text)}`);
-  }
-  const parsed = jobFileSchema.safeParse(raw);
+  const parsed = jobFileSchema.safeParse(readJsonFile(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new LoraLabError('VALIDATION', `${file}: field "${issue.path.join('.') || '(root)'}": ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** A small JSON file of a job folder; a syntax error says where, never the file's bytes. */
+export function readJsonFile(file: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new LoraLabError('VALIDATION', `${file}: ${notValidJson(err, text)}`);
+  }
 }
