@@ -1,9 +1,11 @@
 // Checks a merge by running both models: the base with the adapter(s) attached
 // and the merged folder, on a few seeded sample sequences, and reports the
-// largest absolute difference between their logits.
-import { loadAdapter } from '../adapters/index';
+// largest absolute difference between their logits. QLoRA's merge report runs the
+// same comparison against the NF4 base (prepareBase quantizes it first).
+import { loadAdapter, type AttachedAdapter } from '../adapters/index';
 import type { Tf } from '../backend';
-import { loadModel } from '../models/load-model';
+import type { DecoderModel } from '../models/decoder/decoder';
+import { loadModel, type LoadedModel } from '../models/load-model';
 import { createRng } from '../train/rng';
 import type { AdapterInput } from './deltas';
 
@@ -13,32 +15,71 @@ export interface VerifyResult {
   tokens: number;
 }
 
+/** The logits of base + adapters against the merged model's, over every position × vocabulary entry. */
+export interface LogitComparison {
+  maxAbsDiff: number;
+  meanAbsDiff: number;
+  /** The largest |logit| of the reference (base + adapters), to put maxAbsDiff in proportion. */
+  maxAbsReference: number;
+  sequences: number;
+  tokens: number;
+}
+
 export function sampleSequences(vocab: number, count: number, length: number, seed: number): number[][] {
   const rng = createRng(seed);
   return Array.from({ length: count }, () => Array.from({ length }, () => rng.int(vocab)));
 }
 
-export function verifyMerge(tf: Tf, base: string, adapters: readonly AdapterInput[], merged: string): VerifyResult {
-  const reference = loadModel(tf, base);
-  const attached = adapters.map((a) => {
-    const handle = loadAdapter(tf, a.dir, reference.model);
-    for (const layer of handle.layers) layer.scaling *= a.weight;
-    return handle;
-  });
-  const result = loadModel(tf, merged);
+/**
+ * Base (changed by `prepareBase`, e.g. quantized) with the adapters attached at
+ * their weights, against the merged folder. Whatever was loaded is freed on every
+ * path, also when a load or an attach fails halfway.
+ */
+export function compareMergedLogits(
+  tf: Tf,
+  base: string,
+  adapters: readonly AdapterInput[],
+  merged: string,
+  prepareBase?: (model: DecoderModel) => void,
+): LogitComparison {
+  let reference: LoadedModel | undefined;
+  let result: LoadedModel | undefined;
+  const attached: AttachedAdapter[] = [];
   try {
+    reference = loadModel(tf, base);
+    prepareBase?.(reference.model);
+    for (const a of adapters) {
+      const handle = loadAdapter(tf, a.dir, reference.model);
+      attached.push(handle);
+      for (const layer of handle.layers) layer.scaling *= a.weight;
+    }
+    result = loadModel(tf, merged);
     const length = Math.min(32, reference.spec.maxPositions);
     const sequences = sampleSequences(reference.spec.vocab, 4, length, 7);
     let worst = 0;
+    let sum = 0;
+    let count = 0;
+    let scale = 0;
     for (const seq of sequences) {
-      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(reference.model.forward([seq]), result.model.forward([seq])))));
-      worst = Math.max(worst, diff.dataSync()[0]!);
-      diff.dispose();
+      const [maxDiff, sumDiff, maxRef, n] = tf.tidy(() => {
+        const ref = reference!.model.forward([seq]);
+        const diff = tf.abs(tf.sub(ref, result!.model.forward([seq])));
+        return [tf.max(diff).dataSync()[0]!, tf.sum(diff).dataSync()[0]!, tf.max(tf.abs(ref)).dataSync()[0]!, diff.size];
+      });
+      worst = Math.max(worst, maxDiff);
+      scale = Math.max(scale, maxRef);
+      sum += sumDiff;
+      count += n;
     }
-    return { maxAbsLogitDiff: worst, sequences: sequences.length, tokens: sequences.length * length };
+    return { maxAbsDiff: worst, meanAbsDiff: sum / count, maxAbsReference: scale, sequences: sequences.length, tokens: sequences.length * length };
   } finally {
     attached.forEach((a) => a.detach());
-    reference.model.dispose();
-    result.model.dispose();
+    reference?.model.dispose();
+    result?.model.dispose();
   }
+}
+
+export function verifyMerge(tf: Tf, base: string, adapters: readonly AdapterInput[], merged: string): VerifyResult {
+  const c = compareMergedLogits(tf, base, adapters, merged);
+  return { maxAbsLogitDiff: c.maxAbsDiff, sequences: c.sequences, tokens: c.tokens };
 }

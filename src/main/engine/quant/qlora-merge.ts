@@ -11,13 +11,11 @@
 import { join } from 'node:path';
 import type { QuantConfig } from '../../../shared/config/quant';
 import type { TensorKind } from '../../../shared/math/adapter-size';
-import { loadAdapter } from '../adapters/index';
 import type { Tf } from '../backend';
 import { writeJsonFile } from '../io/json-file';
 import { transpose2d } from '../models/decoder/load';
-import { loadModel } from '../models/load-model';
 import type { AdapterInput } from '../merge/deltas';
-import { sampleSequences } from '../merge/verify';
+import { compareMergedLogits } from '../merge/verify';
 import { Nf4Weight } from './nf4-weight';
 import { quantizeModel } from './quantize-model';
 
@@ -65,47 +63,17 @@ export function dequantizedLike(data: Float32Array, shape: readonly number[], co
 
 /** Runs the merged folder against the NF4 base + adapters and writes the report into the folder. */
 export function measureQloraMerge(tf: Tf, base: string, adapters: readonly AdapterInput[], merged: string, opts: QloraMergeOptions, dtype: string): QloraMergeReport {
-  const reference = loadModel(tf, base);
-  quantizeModel(reference.model, opts.quant);
-  const attached = adapters.map((a) => {
-    const handle = loadAdapter(tf, a.dir, reference.model);
-    for (const layer of handle.layers) layer.scaling *= a.weight;
-    return handle;
-  });
-  const result = loadModel(tf, merged);
-  try {
-    const length = Math.min(32, reference.spec.maxPositions);
-    const sequences = sampleSequences(reference.spec.vocab, 4, length, 7);
-    let worst = 0;
-    let sum = 0;
-    let count = 0;
-    let scale = 0;
-    for (const seq of sequences) {
-      const [maxDiff, sumDiff, maxRef, n] = tf.tidy(() => {
-        const ref = reference.model.forward([seq]);
-        const diff = tf.abs(tf.sub(ref, result.model.forward([seq])));
-        return [tf.max(diff).dataSync()[0]!, tf.sum(diff).dataSync()[0]!, tf.max(tf.abs(ref)).dataSync()[0]!, diff.size];
-      });
-      worst = Math.max(worst, maxDiff);
-      scale = Math.max(scale, maxRef);
-      sum += sumDiff;
-      count += n;
-    }
-    const report: QloraMergeReport = {
-      qlora_base: opts.base,
-      quant: opts.quant,
-      dtype,
-      max_abs_logit_error: worst,
-      mean_abs_logit_error: sum / count,
-      relative_logit_error: worst / Math.max(scale, Number.MIN_VALUE),
-      sequences: sequences.length,
-      tokens: sequences.length * length,
-    };
-    writeJsonFile(join(merged, QLORA_MERGE_FILE), report);
-    return report;
-  } finally {
-    attached.forEach((a) => a.detach());
-    reference.model.dispose();
-    result.model.dispose();
-  }
+  const c = compareMergedLogits(tf, base, adapters, merged, (model) => quantizeModel(model, opts.quant));
+  const report: QloraMergeReport = {
+    qlora_base: opts.base,
+    quant: opts.quant,
+    dtype,
+    max_abs_logit_error: c.maxAbsDiff,
+    mean_abs_logit_error: c.meanAbsDiff,
+    relative_logit_error: c.maxAbsDiff / Math.max(c.maxAbsReference, Number.MIN_VALUE),
+    sequences: c.sequences,
+    tokens: c.tokens,
+  };
+  writeJsonFile(join(merged, QLORA_MERGE_FILE), report);
+  return report;
 }
