@@ -102,10 +102,16 @@ async function train(
   return outcome.status;
 }
 
-/** The bytes of the files in a checkpoint folder (it holds no subfolders). */
+/** The bytes of the files in a checkpoint folder, subfolders included. */
 function folderBytes(dir: string): number | null {
+  // An adapter method's checkpoint holds its PEFT folder in adapter/; count what is inside.
+  const bytes = (d: string): number =>
+    readdirSync(d, { withFileTypes: true }).reduce(
+      (n, e) => n + (e.isDirectory() ? bytes(join(d, e.name)) : (statSync(join(d, e.name), { throwIfNoEntry: false })?.size ?? 0)),
+      0,
+    );
   try {
-    return readdirSync(dir).reduce((n, f) => n + (statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+    return bytes(dir);
   } catch {
     return null;
   }
