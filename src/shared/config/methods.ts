@@ -7,6 +7,7 @@
 // which must not load the engine, read these descriptors directly.
 import { adaloraSchema } from './adalora';
 import { loraSchema } from './lora';
+import { ADALORA_PEFT, LORA_PEFT, type PeftMapping } from './peft-mapping';
 import type { Method, RunConfig } from './run-config';
 
 /** A config problem at a path, e.g. ['adalora', 'tinit']. */
@@ -53,6 +54,8 @@ export interface MethodInfo {
   tensors(kind: string, r: number, inF: number, outF: number): AdapterTensorSpec[];
   /** Problems with combinations this method cannot run, beyond the schema's field checks. */
   check(config: RunConfig): ConfigIssue[];
+  /** PEFT's config class for it, both ways (cluster export and import); null when it trains the model's own weights. */
+  peft: PeftMapping | null;
 }
 
 /** PEFT LoRA's scaling: lora_alpha / r, or lora_alpha / √r with rsLoRA (peft/tuners/lora/layer.py update_layer). */
@@ -104,6 +107,7 @@ const LORA: MethodInfo = {
   targetRank: () => null,
   tensors: loraTensors,
   check: () => [],
+  peft: LORA_PEFT,
 };
 
 const QLORA: MethodInfo = { ...LORA, name: 'qlora', label: 'QLoRA', sections: ['lora', 'quant'], quantizedBase: true };
@@ -119,6 +123,7 @@ const ADALORA: MethodInfo = {
   budgetedRank: true,
   result: 'adapter',
   rankPath: ['adalora', 'init_r'],
+  peft: ADALORA_PEFT,
   rank: (config) => adaloraFields(config)?.init_r ?? null,
   targetRank: (config) => adaloraFields(config)?.target_r ?? null,
   // peft/tuners/adalora/layer.py: bare parameters, no `.weight` suffix.
@@ -159,6 +164,7 @@ const FULL: MethodInfo = {
   rank: () => null,
   targetRank: () => null,
   tensors: () => [],
+  peft: null,
   check(config) {
     return config.init_from === null
       ? []

@@ -1,6 +1,7 @@
 // `loralab export-job` / cluster.exportJob: a run (from the registry, or a config
 // file) → a self-contained Hugging Face job folder. The folder is built beside
 // its destination and renamed into place, so a failed export leaves nothing half-written.
+import { methodInfo } from '../../../shared/config/methods';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { runConfigSchema, type RunConfig } from '../../../shared/config/run-config';
@@ -75,8 +76,8 @@ export function exportJob(registry: Registry | null, options: ExportJobOptions, 
   const initDir = initAdapterDir(registry, config.init_from);
   if (initDir !== null) {
     const peftType = readAdapterConfig(initDir).peft_type;
-    const wanted = config.method === 'adalora' ? 'ADALORA' : 'LORA';
-    if (config.method !== 'full' && peftType !== wanted) {
+    const wanted = methodInfo(config.method).peftType;
+    if (wanted !== null && peftType !== wanted) {
       throw new LoraLabError('VALIDATION', `config.init_from: ${initDir} is a ${peftType} adapter, and method ${config.method} can continue only a ${wanted} adapter`);
     }
   }
@@ -132,12 +133,12 @@ export function exportJob(registry: Registry | null, options: ExportJobOptions, 
       modelInJob: options.copyModel === true,
       trainFile,
       evalFile,
-      full: config.method === 'full',
+      full: methodInfo(config.method).result === 'model',
     }));
     write(ACCELERATE_FILE, accelerateConfig(strategy, gpus));
     const ds = deepspeedConfig(strategy);
     if (ds) write(DEEPSPEED_FILE, JSON.stringify(ds, null, 2) + '\n');
-    write('requirements.txt', requirementsTxt(strategy, config.method === 'qlora'));
+    write('requirements.txt', requirementsTxt(strategy, methodInfo(config.method).quantizedBase));
     write('launch.sh', launchSh(), 0o755);
     write('README.md', readme({ config, sourceRunId: runId, strategy, gpus, model: options.copyModel ? 'model/ (copied)' : modelPath, dataCopied: copied, initFrom: initDir !== null }));
     const job: JobFile = {

@@ -3,6 +3,9 @@
 // and TrainingArguments (transformers). key-map.ts documents each key; this file
 // applies it, and collects every value the Hugging Face stack cannot express as a
 // refusal naming its config path, so an export either matches the run or says why not.
+import { methodInfo } from '../../../shared/config/methods';
+import { peftCommonKwargs } from '../../../shared/config/peft-mapping';
+import { quantSchema } from '../../../shared/config/quant';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { CLUSTER_STRATEGIES, type ClusterStrategy } from '../../../shared/ipc/cluster-schemas';
 import { LoraLabError } from '../../../shared/ipc/result';
@@ -36,51 +39,25 @@ export function hfSettings(config: RunConfig, strategy: Strategy, options: { ini
   const refusals: { path: string; message: string }[] = [];
   const refuse = (path: string, message: string) => refusals.push({ path, message });
   const t = config.train;
-  const method = config.method;
+  const info = methodInfo(config.method);
 
-  if (method === 'adalora' && strategy !== 'ddp') {
-    refuse('method', `adalora needs --strategy ddp: update_and_allocate reads the gradients between backward and zero_grad, which ${strategy} does not leave to a Trainer callback`);
+  if (info.budgetedRank && strategy !== 'ddp') {
+    refuse('method', `${config.method} needs --strategy ddp: update_and_allocate reads the gradients between backward and zero_grad, which ${strategy} does not leave to a Trainer callback`);
   }
-  if (method === 'full' && options.initFrom) refuse('init_from', 'init_from continues an adapter; method full has none');
+  if (info.peft === null && options.initFrom) refuse('init_from', `init_from continues an adapter; method ${config.method} has none`);
 
-  const lora = config.lora ?? { r: 8, alpha: 16, dropout: 0, targets: null, rslora: false };
   let peftClass: HfSettings['peftClass'] = null;
   let peft: Record<string, PyValue> = {};
-  const common = {
-    lora_alpha: lora.alpha,
-    lora_dropout: lora.dropout,
-    target_modules: lora.targets === null ? null : typeof lora.targets === 'string' ? lora.targets : [...lora.targets],
-    bias: 'none',
-    task_type: 'CAUSAL_LM',
-  };
-  if (method === 'lora' || method === 'qlora') {
-    peftClass = 'LoraConfig';
-    peft = { r: lora.r, ...common, use_rslora: lora.rslora };
-  } else if (method === 'adalora') {
-    peftClass = 'AdaLoraConfig';
-    const a = config.adalora ?? { init_r: 12, target_r: 8, tinit: 0, tfinal: 0, delta_t: 1, beta1: 0.85, beta2: 0.85, orth_reg_weight: 0.5 };
-    if (lora.rslora) refuse('lora.rslora', 'AdaLoRA scales by alpha/ranknum (peft/tuners/adalora/layer.py) and has no rank-stabilized form; set it to false');
-    if (a.orth_reg_weight <= 0) refuse('adalora.orth_reg_weight', 'peft 0.15.2 raises "orth_reg_weight should be greater than 0" in AdaLoraModel.forward; use a positive weight');
-    if (a.tinit >= t.steps - a.tfinal) {
-      refuse('adalora.tinit', `tinit (${a.tinit}) must be below train.steps − tfinal (${t.steps} − ${a.tfinal}); PEFT's AdaLoraConfig refuses a schedule with no budgeting phase`);
-    }
-    peft = {
-      init_r: a.init_r,
-      target_r: a.target_r,
-      tinit: a.tinit,
-      tfinal: a.tfinal,
-      deltaT: a.delta_t,
-      beta1: a.beta1,
-      beta2: a.beta2,
-      orth_reg_weight: a.orth_reg_weight,
-      total_step: t.steps,
-      ...common,
-    };
+  if (info.peft) {
+    const own = info.peft.kwargs(config);
+    own.refusals.forEach((r) => refuse(r.path.join('.'), r.message));
+    peftClass = info.peft.configClass;
+    peft = { ...own.kwargs, ...peftCommonKwargs(config) };
   }
 
   let bnb: Record<string, PyValue> | null = null;
-  if (method === 'qlora') {
-    const q = config.quant ?? { type: 'nf4' as const, double_quant: true, block_size: 64 as const };
+  if (info.quantizedBase) {
+    const q = config.quant ?? quantSchema.parse({});
     if (q.block_size !== BNB_4BIT_BLOCKSIZE) {
       refuse('quant.block_size', `${q.block_size} is not available: bitsandbytes quantizes 4-bit weights in blocks of ${BNB_4BIT_BLOCKSIZE} and BitsAndBytesConfig cannot change it; use 64`);
     }
@@ -127,5 +104,5 @@ export function hfSettings(config: RunConfig, strategy: Strategy, options: { ini
     dataloader_drop_last: false,
   };
   if (refusals.length) throw new ExportRefusedError(refusals);
-  return { peftClass, peft, bnb, trainingArgs, maxSeqLen: config.data.max_seq_len, adalora: method === 'adalora', initFrom: options.initFrom };
+  return { peftClass, peft, bnb, trainingArgs, maxSeqLen: config.data.max_seq_len, adalora: info.budgetedRank, initFrom: options.initFrom };
 }

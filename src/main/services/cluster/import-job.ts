@@ -3,6 +3,7 @@
 // trainer_state.json, such as a checkpoint-N) → a run in the registry: its config,
 // its metrics from log_history, its adapter as the run's artifact (copied into the
 // run's folder), and lineage to the run it was exported from (job.json).
+import { METHOD_INFO, methodForPeftType } from '../../../shared/config/methods';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { runConfigSchema, type RunConfig } from '../../../shared/config/run-config';
@@ -80,16 +81,13 @@ function configFromAdapter(resultDir: string, kind: 'adapter' | 'model', name: s
   const base = typeof c.base_model_name_or_path === 'string' && c.base_model_name_or_path ? c.base_model_name_or_path : '(unknown base model)';
   const lora = { r: num('r', 8), alpha: num('lora_alpha', 8), dropout: num('lora_dropout', 0), targets, rslora: c.use_rslora === true };
   const common = { name, model: base, data: { train: unknownData }, train: { steps: Math.max(1, steps) } };
-  if (c.peft_type === 'ADALORA') {
-    return runConfigSchema.parse({
-      ...common,
-      method: 'adalora',
-      lora: { ...lora, rslora: false },
-      adalora: { init_r: num('init_r', 12), target_r: num('target_r', 8), tinit: num('tinit', 0), tfinal: num('tfinal', 0), delta_t: num('deltaT', 1), beta1: num('beta1', 0.85), beta2: num('beta2', 0.85), orth_reg_weight: num('orth_reg_weight', 0.5) },
-    });
+  // A QLoRA adapter is a LoRA adapter on disk: it is recorded as the method whose peft_type it has.
+  const info = methodForPeftType(c.peft_type);
+  if (!info?.peft) {
+    const known = Object.values(METHOD_INFO).flatMap((m) => (m.peftType && !m.quantizedBase ? [m.peftType] : []));
+    throw new LoraLabError('VALIDATION', `${where}: peft_type "${c.peft_type}" is not one LoRA Lab trains (${known.join(' or ')})`);
   }
-  if (c.peft_type !== 'LORA') throw new LoraLabError('VALIDATION', `${where}: peft_type "${c.peft_type}" is not one LoRA Lab trains (LORA or ADALORA)`);
-  return runConfigSchema.parse({ ...common, method: 'lora', lora });
+  return runConfigSchema.parse({ ...common, method: info.name, ...info.peft.sections(num, lora) });
 }
 
 /** Mirrors Supervisor.runDir: `runs/<id>` beside registry.sqlite, `<stem>-runs/<id>` beside any other name. */

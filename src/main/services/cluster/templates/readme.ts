@@ -1,5 +1,6 @@
 // The job folder's README: what is in it, how to run it, what comes back, and
 // where the cluster run can differ from the local one.
+import { methodInfo } from '../../../../shared/config/methods';
 import type { RunConfig } from '../../../../shared/config/run-config';
 import type { Strategy } from '../hf-settings';
 import { ACCELERATE_FILE, DEEPSPEED_FILE, PINNED } from './launch-files';
@@ -17,7 +18,7 @@ export interface ReadmeInput {
 export function readme(r: ReadmeInput): string {
   const c = r.config;
   const from = r.sourceRunId === null ? 'a LoRA Lab run config' : `LoRA Lab run ${r.sourceRunId}`;
-  const result = c.method === 'full' ? 'output/model/' : 'output/adapter/';
+  const result = methodInfo(c.method).result === 'model' ? 'output/model/' : 'output/adapter/';
   const files = [
     '- `train.py` — transformers Trainer + PEFT, the run\'s settings as keyword arguments',
     `- \`${ACCELERATE_FILE}\` — ${r.gpus} process${r.gpus > 1 ? 'es' : ''}, strategy ${r.strategy}`,
@@ -77,6 +78,6 @@ ${
 - Precision: float32, as LoRA Lab trains.
 
 Versions: torch ${PINNED.torch}, transformers ${PINNED.transformers}, peft ${PINNED.peft},
-accelerate ${PINNED.accelerate}${c.method === 'qlora' ? `, bitsandbytes ${PINNED.bitsandbytes}` : ''}${r.strategy.startsWith('deepspeed') ? `, deepspeed ${PINNED.deepspeed}` : ''}.
+accelerate ${PINNED.accelerate}${methodInfo(c.method).quantizedBase ? `, bitsandbytes ${PINNED.bitsandbytes}` : ''}${r.strategy.startsWith('deepspeed') ? `, deepspeed ${PINNED.deepspeed}` : ''}.
 `;
 }
