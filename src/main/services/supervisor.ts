@@ -5,9 +5,10 @@
 // and the crash mark is one conditional UPDATE on the engine's pid. Nothing an
 // engine does (dying, a broken pipe) and no registry failure throws out of the
 // handlers here, which run outside any caller's try/catch.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { basename, dirname, extname, join } from 'node:path';
-import { fromEngineSchema, parseMessage, type FromEngine, type RunJob } from '../engine/protocol';
+import type { FromEngine, RunJob } from '../engine/protocol';
+import { forkEngine, sendToEngine } from './engine-fork';
 import type { Registry } from '../registry/index';
 import type { EventHub } from './event-hub';
 
@@ -24,10 +25,7 @@ export interface SupervisorOptions {
 interface Active {
   child: ChildProcess;
   exited: Promise<void>;
-  stderrTail: string[];
 }
-
-const STDERR_LINES = 20;
 
 export class Supervisor {
   private readonly active = new Map<number, Active>();
@@ -46,34 +44,6 @@ export class Supervisor {
 
   /** Forks an engine for a run (fresh, resumed from a checkpoint, or started from an adapter). */
   start(runId: number, from: { resumeFrom?: string | null; initFrom?: string | null } = {}): number {
-    const env = { ...process.env };
-    // Under Electron, fork() runs the Electron binary: make it behave as plain Node.
-    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    // execArgv: [] so a parent's flags (tsx loaders, --test) do not leak into the engine.
-    const child = fork(this.opts.engineEntry, [], { env, execArgv: [], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-    const stderrTail: string[] = [];
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      process.stderr.write(chunk);
-      stderrTail.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
-      stderrTail.splice(0, Math.max(0, stderrTail.length - STDERR_LINES));
-    });
-    child.on('message', (raw: unknown) => {
-      const msg = parseMessage(fromEngineSchema, raw, `the engine of run ${runId}`);
-      if (msg) this.relay(msg);
-    });
-    // A send to an engine that already died fails with EPIPE as an 'error' event; the
-    // exit handler below records the outcome, so the error itself is not ours to throw.
-    child.on('error', () => undefined);
-    child.stderr?.on('error', () => undefined);
-    const exited = new Promise<void>((resolve) => {
-      child.on('exit', (code, signal) => {
-        this.active.delete(runId);
-        this.onExit(runId, child.pid, code, signal, stderrTail);
-        resolve();
-      });
-    });
-    this.active.set(runId, { child, exited, stderrTail });
     const job: RunJob = {
       type: 'run',
       runId,
@@ -83,7 +53,12 @@ export class Supervisor {
       resumeFrom: from.resumeFrom ?? null,
       initFrom: from.initFrom ?? null,
     };
-    sendTo(child, job);
+    const { child, exited: ended } = forkEngine(this.opts.engineEntry, job, (msg) => this.relay(msg), `the engine of run ${runId}`, { stdout: 'inherit' });
+    const exited = ended.then(({ code, signal, stderrTail }) => {
+      this.active.delete(runId);
+      this.onExit(runId, child.pid, code, signal, stderrTail);
+    });
+    this.active.set(runId, { child, exited });
     return child.pid ?? -1;
   }
 
@@ -91,7 +66,7 @@ export class Supervisor {
   stop(runId: number): boolean {
     const a = this.active.get(runId);
     if (!a) return false;
-    if (!a.child.connected || !sendTo(a.child, { type: 'stop' })) a.child.kill('SIGTERM');
+    if (!a.child.connected || !sendToEngine(a.child, { type: 'stop' })) a.child.kill('SIGTERM');
     const timer = setTimeout(() => a.child.kill('SIGKILL'), this.opts.stopGraceMs ?? 15_000);
     void a.exited.then(() => clearTimeout(timer));
     return true;
@@ -150,15 +125,6 @@ export class Supervisor {
       marked = true;
     }
     if (marked) this.opts.hub.emit('onRunStatus', { runId, status: 'crashed', error: reason });
-  }
-}
-
-/** Sends to an engine; false when its channel is already closed (it died). */
-function sendTo(child: ChildProcess, msg: unknown): boolean {
-  try {
-    return child.send(msg as never, () => undefined);
-  } catch {
-    return false;
   }
 }
 
