@@ -31,6 +31,28 @@ export function ClusterDialog(props: { open: boolean; title: string; busy: boole
   );
 }
 
+/** The dialog's buttons: Cancel and the action while the form is open, Done once it has a result. */
+export function ClusterDialogActions(props: { done: boolean; busy: boolean; onClose: () => void; onSubmit: () => void; label: string; busyLabel: string; testId: string }) {
+  const { done, busy, onClose, onSubmit, label, busyLabel, testId } = props;
+  if (done) {
+    return (
+      <button type="button" className="button primary" onClick={onClose} data-testid={`${testId}-done`}>
+        Done
+      </button>
+    );
+  }
+  return (
+    <>
+      <button type="button" className="button" onClick={onClose} disabled={busy}>
+        Cancel
+      </button>
+      <button type="button" className="button primary" onClick={onSubmit} disabled={busy} data-testid={`${testId}-submit`}>
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  );
+}
+
 /** A folder path typed, or chosen in the system dialog where the app can open one (Electron). */
 export function FolderInput(props: { label: string; value: string; onChange: (v: string) => void; testId: string; onPick?: () => Promise<string | null>; autoFocus?: boolean }) {
   const { label, value, onChange, testId, onPick, autoFocus } = props;

@@ -6,7 +6,7 @@ import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { ShowInFolderButton } from '../../components/ShowInFolderButton';
 import { errorMessage } from '../../lib/errors';
-import { ClusterDialog, FolderInput } from './ClusterDialog';
+import { ClusterDialog, ClusterDialogActions, FolderInput } from './ClusterDialog';
 import { exportFormDefaults, exportRequest, jobCommands, STRATEGY_LABELS, type ExportForm } from './cluster-form';
 import { folderPicker } from './folder-picker';
 
@@ -53,22 +53,7 @@ export function ClusterExportButton({ runId, runName }: { runId: number; runName
         busy={busy}
         onClose={close}
         testId="cluster-export"
-        actions={
-          result ? (
-            <button type="button" className="button primary" onClick={close} data-testid="cluster-export-done">
-              Done
-            </button>
-          ) : (
-            <>
-              <button type="button" className="button" onClick={close} disabled={busy}>
-                Cancel
-              </button>
-              <button type="button" className="button primary" onClick={submit} disabled={busy} data-testid="cluster-export-submit">
-                {busy ? 'Writing…' : 'Write job folder'}
-              </button>
-            </>
-          )
-        }
+        actions={<ClusterDialogActions done={result !== null} busy={busy} onClose={close} onSubmit={submit} label="Write job folder" busyLabel="Writing…" testId="cluster-export" />}
       >
         {result ? (
           <div data-testid="cluster-export-result">

@@ -5,7 +5,7 @@ import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { errorMessage } from '../../lib/errors';
 import { routeHref } from '../../route';
-import { ClusterDialog, FolderInput } from './ClusterDialog';
+import { ClusterDialog, ClusterDialogActions, FolderInput } from './ClusterDialog';
 import { importRequest } from './cluster-form';
 import { folderPicker } from './folder-picker';
 
@@ -53,22 +53,7 @@ export function ClusterImportButton({ onImported }: { onImported?: () => void })
         busy={busy}
         onClose={close}
         testId="cluster-import"
-        actions={
-          result ? (
-            <button type="button" className="button primary" onClick={close} data-testid="cluster-import-done">
-              Done
-            </button>
-          ) : (
-            <>
-              <button type="button" className="button" onClick={close} disabled={busy}>
-                Cancel
-              </button>
-              <button type="button" className="button primary" onClick={submit} disabled={busy} data-testid="cluster-import-submit">
-                {busy ? 'Importing…' : 'Import'}
-              </button>
-            </>
-          )
-        }
+        actions={<ClusterDialogActions done={result !== null} busy={busy} onClose={close} onSubmit={submit} label="Import" busyLabel="Importing…" testId="cluster-import" />}
       >
         {result ? (
           <div data-testid="cluster-import-result">
