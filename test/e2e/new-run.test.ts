@@ -28,9 +28,14 @@ test('a LoRA run started from a config typed into Monaco; an invalid value is ma
   await page.keyboard.press('ControlOrMeta+V');
   // Monaco renders only the lines in view; the form shows the whole document took.
   await page.waitForFunction(() => (document.querySelector('[data-testid="field-steps"]') as HTMLInputElement | null)?.value === '3');
+  // Go to the line through Monaco's quick input: wait for it to open (and close) so a
+  // slow machine cannot type the line number into the document instead.
   await page.keyboard.press('ControlOrMeta+G');
-  await page.keyboard.type(String(rLine));
+  const goTo = page.locator('.quick-input-widget input');
+  await goTo.waitFor({ state: 'visible' });
+  await goTo.fill(`:${rLine}`); // Ctrl+G opens it with ":", the go-to-line prefix
   await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   await page.keyboard.press('End');
   await page.keyboard.press('Backspace');
   await page.keyboard.type('-4');
