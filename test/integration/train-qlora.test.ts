@@ -74,6 +74,15 @@ test('QLoRA trains on the NF4 base: a PEFT LoRA adapter whose eval --quantize nf
     assert.notEqual(evals[0], lora[0]);
     assert.ok(evals.at(-1)! < evals[0]!, `eval loss ${evals[0]} → ${evals.at(-1)}`);
 
+    // The run records what its NF4 base keeps resident (the Run page's memory card):
+    // about half a byte per weight with double quantization, against 4 in float32.
+    const memory = (runId: number, name: string) => s.registry.metrics.forRun(runId, { names: [name] }).map((p) => p.value);
+    const [nf4] = memory(q, 'quantized_base_bytes');
+    const [f32] = memory(q, 'quantized_base_float32_bytes');
+    assert.ok(nf4! > 0 && nf4! / (f32! / 4) <= 0.52, `${nf4} bytes for ${f32! / 4} weights`);
+    assert.deepEqual(memory(l, 'quantized_base_bytes'), [], 'a LoRA run has no quantized base');
+    assert.ok(memory(q, 'peak_rss_bytes').at(-1)! > nf4!);
+
     const dir = adapterOf(s, q);
     const cfg = JSON.parse(readFileSync(join(dir, 'adapter_config.json'), 'utf8'));
     assert.equal(cfg.peft_type, 'LORA');

@@ -14,6 +14,12 @@ export const METRIC = {
   orthReg: 'orth_reg',
   /** AdaLoRA: the rank budget of the step (budget_schedule). */
   adaloraBudget: 'adalora_budget',
+  /** The engine process's peak resident memory so far (RSS, the wasm heap included), in bytes. */
+  peakRssBytes: 'peak_rss_bytes',
+  /** QLoRA: bytes the NF4 base weights keep resident (codes, block scales, double-quant state), at the run's first step. */
+  quantizedBaseBytes: 'quantized_base_bytes',
+  /** QLoRA: what the same weights take in float32, for comparison. */
+  quantizedBaseFloat32Bytes: 'quantized_base_float32_bytes',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

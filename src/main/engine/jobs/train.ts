@@ -76,13 +76,23 @@ async function train(
   report: (r: StepReport) => Promise<void>,
   ctx: JobContext,
 ): Promise<'completed' | 'stopped'> {
+  let peakRss = 0;
   const outcome = await runTraining(
     tf,
     { config, outputDir: job.runDir, resumeFrom: job.resumeFrom, initFrom: job.initFrom },
     {
       shouldStop: ctx.shouldStop,
-      onStep: (s) =>
-        report({ ...s, extra: { [METRIC.lr]: s.lr, [METRIC.gradNorm]: s.gradNorm, [METRIC.tokensPerSecond]: s.tokensPerSecond, [METRIC.tokens]: s.tokens, ...s.methodMetrics } }),
+      onStart: ({ startStep, quantizedBase }) => {
+        if (quantizedBase.params === 0) return;
+        const wallTime = Date.now();
+        writer.add({ step: startStep, name: METRIC.quantizedBaseBytes, value: quantizedBase.bytes, wallTime });
+        writer.add({ step: startStep, name: METRIC.quantizedBaseFloat32Bytes, value: 4 * quantizedBase.params, wallTime });
+      },
+      onStep: (s) => {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        const extra = { [METRIC.lr]: s.lr, [METRIC.gradNorm]: s.gradNorm, [METRIC.tokensPerSecond]: s.tokensPerSecond, [METRIC.tokens]: s.tokens, [METRIC.peakRssBytes]: peakRss };
+        return report({ ...s, extra: { ...extra, ...s.methodMetrics } });
+      },
       onRanks: (step, ranks) => registry.ranks.record(job.runId, step, ranks),
       onEval: (step, r) => {
         const wallTime = Date.now();

@@ -14,7 +14,7 @@ import { evaluate, padBatch, type EvalResult } from '../infer/evaluate';
 import { writeDirAtomically } from '../io/atomic-dir';
 import { loadTokenizer } from '../io/tokenizer/index';
 import { describeNonFiniteWeight, findNonFiniteWeight } from '../models/finite-weights';
-import { loadModel } from '../models/load-model';
+import { loadModel, type LoadedModel } from '../models/load-model';
 import type { StepReport } from '../adapters/method';
 import { checkpointName, CHECKPOINT_FORMAT, loadCheckpoint, METHOD_STATE_FILE, saveCheckpoint } from './checkpoint';
 import { crossEntropySum, shiftTargets } from './cross-entropy';
@@ -47,7 +47,15 @@ export interface StepInfo {
 }
 
 export interface TrainHooks {
-  onStart?(info: { startStep: number; totalSteps: number; trainableParams: number; totalParams: number; optimizerBytes: number }): void;
+  onStart?(info: {
+    startStep: number;
+    totalSteps: number;
+    trainableParams: number;
+    totalParams: number;
+    optimizerBytes: number;
+    /** The frozen base weights held quantized (QLoRA's NF4): their resident bytes and parameter count (0 and 0 when none). */
+    quantizedBase: { bytes: number; params: number };
+  }): void;
   onStep(info: StepInfo): void | Promise<void>;
   onEval?(step: number, result: EvalResult): void;
   onCheckpoint?(step: number, dir: string): void;
@@ -129,6 +137,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
       // Full fine-tuning trains the model's own weights; an adapter adds its parameters to them.
       totalParams: trainable.result === 'model' ? loaded.model.numParams() : loaded.model.numParams() + trainableParams,
       optimizerBytes: optimizer.stateBytes(),
+      quantizedBase: quantizedBaseSize(loaded),
     });
     if (step === 0 && evalSet) hooks.onEval?.(0, await evaluate(loaded.model, evalSet, { batchSize: t.batch_size }));
 
@@ -270,4 +279,16 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
     trainable.dispose();
     loaded.model.dispose();
   }
+}
+
+/** What the linears held quantized keep resident, and how many parameters they hold. */
+function quantizedBaseSize(loaded: LoadedModel): { bytes: number; params: number } {
+  let bytes = 0;
+  let params = 0;
+  for (const lin of loaded.model.linears()) {
+    if (!lin.quantized) continue;
+    bytes += lin.quantized.bytes;
+    params += lin.quantized.size;
+  }
+  return { bytes, params };
 }

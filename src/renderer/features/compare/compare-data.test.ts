@@ -34,7 +34,9 @@ test('the summary reads best and final eval loss, pace and peak memory from the 
   const run = { id: 4, name: 'r4', method: 'qlora', status: 'completed', bestEvalLoss: null, durationMs: 5000, trainableParams: 1234, adapterBytes: 9999 } as RunDetail;
   const m = mergeMetricPoints(EMPTY_SERIES, [
     pt('eval_loss', 5, 2.5), pt('eval_loss', 10, 2.1), pt('eval_loss', 15, 2.3),
-    pt('loss', 15, 1.9), pt('tokens_per_second', 15, 812), pt('base_resident_bytes', 1, 4e6), pt('base_resident_bytes', 9, 5e6),
+    pt('loss', 15, 1.9), pt('tokens_per_second', 15, 812), pt('peak_rss_bytes', 1, 4e6), pt('peak_rss_bytes', 9, 5e6),
+    // A size that is not the process's peak (QLoRA's float32 equivalent of its NF4 base) is not taken for it.
+    pt('quantized_base_float32_bytes', 0, 9e6),
   ]);
   const row = summaryRow(run, m);
   assert.equal(row.bestEvalLoss, 2.1);

@@ -5,7 +5,6 @@ import type { RunDetail } from '../../../shared/ipc/schemas';
 import { METRIC } from '../../../shared/ipc/metric-names';
 import type { XYSeries } from '../../components/chart/series-data';
 import type { MetricSeries, SeriesPoint } from '../run/metrics-merge';
-import { MEMORY_METRIC } from '../run/QloraMemoryCard';
 
 export type XMode = 'step' | 'tokens' | 'time';
 
@@ -105,10 +104,7 @@ export function summaryRow(run: RunDetail, metrics: MetricSeries): SummaryRow {
   let best: number | null = null;
   for (const p of evals) if (best === null || p.value < best) best = p.value;
   let peak: number | null = null;
-  for (const [name, points] of metrics) {
-    if (!MEMORY_METRIC.test(name)) continue;
-    for (const p of points) if (peak === null || p.value > peak) peak = p.value;
-  }
+  for (const p of metrics.get(METRIC.peakRssBytes) ?? []) if (peak === null || p.value > peak) peak = p.value;
   return {
     runId: run.id,
     name: run.name,

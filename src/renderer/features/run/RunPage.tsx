@@ -1,3 +1,4 @@
+import { methodInfo } from '../../../shared/config/methods';
 import { useEffect, useMemo } from 'react';
 import { ACTIVE_STATUSES } from '../../../shared/ipc/schemas';
 import { METRIC } from '../../../shared/ipc/metric-names';
@@ -5,7 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { ArtifactsCard } from './ArtifactsCard';
 import { CheckpointsCard } from './CheckpointsCard';
 import { LineageCard } from './LineageCard';
-import { QloraMemoryCard } from './QloraMemoryCard';
+import { MemoryCard } from './MemoryCard';
 import { RankHeatmapCard } from './RankHeatmap';
 import { RunCharts } from './RunCharts';
 import { RunConfig } from './RunConfig';
@@ -58,8 +59,8 @@ export function RunPage({ runId }: { runId: number }) {
       )}
       {metricsError && <ErrorMessage testId="metrics-error">Could not load the metrics so far: {metricsError}</ErrorMessage>}
       <RunCharts metrics={series} runId={runId} />
-      {run?.method === 'adalora' && <RankHeatmapCard runId={runId} active={ACTIVE_STATUSES.includes(run.status)} />}
-      {run?.method === 'qlora' && <QloraMemoryCard metrics={series} />}
+      {run && methodInfo(run.method).budgetedRank && <RankHeatmapCard runId={runId} active={ACTIVE_STATUSES.includes(run.status)} />}
+      {run && <MemoryCard metrics={series} />}
       {run && (
         <>
           <CheckpointsCard run={run} />

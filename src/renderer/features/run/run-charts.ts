@@ -42,7 +42,13 @@ const LABELS: Record<string, string> = {
   [METRIC.tokens]: 'tokens per step',
   [METRIC.orthReg]: 'orthogonal regularization',
   [METRIC.adaloraBudget]: 'AdaLoRA rank budget',
+  [METRIC.peakRssBytes]: 'engine peak memory (RSS)',
+  [METRIC.quantizedBaseBytes]: 'NF4 base, resident',
+  [METRIC.quantizedBaseFloat32Bytes]: 'the same weights in float32',
 };
+
+/** Metric names that hold a memory figure in bytes: shown as figures (MemoryCard), not charted. */
+export const MEMORY_METRIC = /(memory|resident|rss|bytes)/i;
 
 export const metricLabel = (name: string): string => LABELS[name] ?? name.replace(/_/g, ' ');
 
@@ -59,7 +65,7 @@ export function runCharts(metrics: MetricSeries): ChartSpec[] {
       return { label: metricLabel(name), data: toXY(metrics.get(name) ?? []), color: i, dashed: isEval(name), markers: isEval(name) };
     }),
   }));
-  const others = [...metrics.keys()].filter((n) => !used.has(n)).sort();
+  const others = [...metrics.keys()].filter((n) => !used.has(n) && !MEMORY_METRIC.test(n)).sort();
   for (const name of others) {
     specs.push({
       id: `chart-${name.replace(/[^\w-]/g, '-')}`,

@@ -1,22 +1,20 @@
 import { formatBytes } from '../../lib/bytes';
 import { formatInteger } from '../../lib/format';
 import type { MetricSeries } from './metrics-merge';
-import { metricLabel } from './run-charts';
-
-/** Metric names that hold a memory figure in bytes (the quantized base's resident size among them). */
-export const MEMORY_METRIC = /(memory|resident|rss|bytes)/i;
+import { MEMORY_METRIC, metricLabel } from './run-charts';
 
 /**
- * QLoRA keeps the base model in 4-bit NF4 (Dettmers et al. 2023, "QLoRA"; bitsandbytes
- * functional.py `quantize_4bit`): the card shows the memory figures the run recorded.
+ * The memory figures a run recorded: the engine's peak RSS, and for QLoRA what its
+ * 4-bit NF4 base keeps resident beside what the same weights take in float32
+ * (Dettmers et al. 2023, "QLoRA"; bitsandbytes functional.py `quantize_4bit`).
  */
-export function QloraMemoryCard({ metrics }: { metrics: MetricSeries }) {
+export function MemoryCard({ metrics }: { metrics: MetricSeries }) {
   const figures = [...metrics.entries()].filter(([name]) => MEMORY_METRIC.test(name));
   return (
-    <section className="card" aria-labelledby="qlora-title" data-testid="qlora-memory">
-      <h2 id="qlora-title">Quantized base memory</h2>
+    <section className="card" aria-labelledby="memory-title" data-testid="run-memory">
+      <h2 id="memory-title">Memory</h2>
       {figures.length === 0 ? (
-        <p className="muted">This run recorded no memory figure for its NF4 base.</p>
+        <p className="muted">This run recorded no memory figures (runs from before they were recorded have none).</p>
       ) : (
         <dl className="stats">
           {figures.map(([name, points]) => {
