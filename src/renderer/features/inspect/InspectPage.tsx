@@ -1,3 +1,4 @@
+import { ADAPTER_METHODS, methodInfo } from '../../../shared/config/methods';
 import '../tools.css';
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -57,12 +58,15 @@ export function InspectPage() {
       rank: positiveInt(form.rank),
       alpha: positive(form.alpha),
       targets: parseTargets(form.targets),
-      ...(form.method === 'adalora' ? { targetRank: positiveInt(form.targetRank) } : {}),
+      ...(methodInfo(form.method).budgetedRank ? { targetRank: positiveInt(form.targetRank) } : {}),
       batchSize: positiveInt(form.batchSize),
       seqLen: positiveInt(form.seqLen),
     };
   }, [form]);
   const { report, memory, error, loading } = useInspect(request);
+
+  const { budgetedRank: budgeted, rankPath } = methodInfo(form.method);
+  const rankKey = rankPath?.[1] ?? 'r';
 
   return (
     <div className="page tool-page" data-testid="inspect-page">
@@ -85,16 +89,18 @@ export function InspectPage() {
         <label className="field">
           <span>Method</span>
           <select value={form.method} onChange={(e) => set('method')(e.target.value as AdapterMethod)} data-testid="inspect-method">
-            <option value="lora">LoRA</option>
-            <option value="qlora">QLoRA</option>
-            <option value="adalora">AdaLoRA</option>
+            {ADAPTER_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {methodInfo(m).label}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field">
-          <span>{form.method === 'adalora' ? 'Initial rank (init_r)' : 'Rank (r)'}</span>
+          <span>{budgeted ? `Initial rank (${rankKey})` : `Rank (${rankKey})`}</span>
           <input type="number" min={1} value={form.rank} onChange={(e) => set('rank')(e.target.value)} data-testid="inspect-rank" />
         </label>
-        {form.method === 'adalora' && (
+        {budgeted && (
           <label className="field">
             <span>Target rank (target_r)</span>
             <input type="number" min={1} value={form.targetRank} onChange={(e) => set('targetRank')(e.target.value)} />

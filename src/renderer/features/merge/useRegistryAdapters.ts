@@ -1,3 +1,4 @@
+import { methodInfo } from '../../../shared/config/methods';
 import { useEffect, useState } from 'react';
 import { client } from '../../api/client';
 import { errorMessage } from '../../lib/errors';
@@ -22,7 +23,7 @@ export function useRegistryAdapters(): { adapters: RegistryAdapter[]; error: str
     let current = true;
     (async () => {
       const runs = (await client.request('runs.list', {}))
-        .filter((r) => r.method !== 'full' && r.status !== 'queued' && r.status !== 'running')
+        .filter((r) => methodInfo(r.method).result === 'adapter' && r.status !== 'queued' && r.status !== 'running')
         .sort((a, b) => b.createdAt - a.createdAt)
         .slice(0, RECENT_RUNS);
       const details = await Promise.all(runs.map((r) => client.request('runs.get', { runId: r.id }).catch(() => null)));

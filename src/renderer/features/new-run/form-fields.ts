@@ -1,5 +1,7 @@
 // The common fields the New run form edits, each tied to its config path. The rank
 // is lora.r, except for AdaLoRA where the rank its layers start with is adalora.init_r.
+import { methodInfo } from '../../../shared/config/methods';
+import type { Method } from '../../../shared/config/run-config';
 import { getPath, type ConfigPath } from './config-text';
 import { formatTargets, parseTargets } from './targets-text';
 
@@ -16,7 +18,7 @@ export interface FormField {
 }
 
 export const FORM_FIELDS: FormField[] = [
-  { id: 'rank', label: 'Rank', kind: 'int', path: (m) => (m === 'adalora' ? ['adalora', 'init_r'] : ['lora', 'r']), placeholder: '8', hideFor: ['full'] },
+  { id: 'rank', label: 'Rank', kind: 'int', path: (m) => [...(methodInfo(m as Method).rankPath ?? ['lora', 'r'])], placeholder: '8', hideFor: ['full'] },
   { id: 'alpha', label: 'Alpha', kind: 'number', path: () => ['lora', 'alpha'], placeholder: '16', hideFor: ['full'] },
   { id: 'targets', label: 'Target modules', kind: 'targets', path: () => ['lora', 'targets'], placeholder: "PEFT's defaults", hideFor: ['full'] },
   { id: 'lr', label: 'Learning rate', kind: 'number', path: () => ['train', 'lr'], placeholder: '0.0002' },
