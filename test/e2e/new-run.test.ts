@@ -24,10 +24,14 @@ test('a LoRA run started from a config typed into Monaco; an invalid value is ma
   await s.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(s.url).origin });
   await page.evaluate((t) => navigator.clipboard.writeText(t), lines.join('\n'));
   await page.click('.monaco-editor .view-lines');
+  // Select-all only once the editor has the focus: on a loaded machine the click's
+  // focus can come late, and the paste would then land inside the starter config.
+  await page.waitForFunction(() => document.activeElement?.closest('.monaco-editor') != null);
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('ControlOrMeta+V');
   // Monaco renders only the lines in view; the form shows the whole document took.
   await page.waitForFunction(() => (document.querySelector('[data-testid="field-steps"]') as HTMLInputElement | null)?.value === '3');
+  await page.waitForSelector('[data-testid="config-ok"]'); // the pasted config replaced the starter whole
   // Go to the line through Monaco's quick input: wait for it to open (and close) so a
   // slow machine cannot type the line number into the document instead.
   await page.keyboard.press('ControlOrMeta+G');
