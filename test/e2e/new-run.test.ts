@@ -42,7 +42,10 @@ test('a LoRA run started from a config typed into Monaco; an invalid value is ma
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   await page.keyboard.press('End');
   await page.keyboard.press('Backspace');
-  await page.keyboard.type('-4');
+  await page.keyboard.insertText('-4'); // one input event: no suggestion widget opens between the two keys
+  // Both keys in the document before the markers are read ("r: -" alone is a YAML syntax error, not the schema's).
+  await page.waitForFunction(() => /\br:\s-4\b/.test((document.querySelector('.monaco-editor .view-lines') as HTMLElement | null)?.innerText ?? ''));
+  await page.waitForFunction(() => !/Unexpected|syntax/i.test(document.querySelector('[data-testid="start-blocked"]')?.textContent ?? ''));
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="config-editor"]')?.getAttribute('data-config-markers')) > 0);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="config-editor"]')?.getAttribute('data-schema-markers')) > 0, undefined, {
     timeout: 20_000,
