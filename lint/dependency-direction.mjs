@@ -1,6 +1,6 @@
 // ESLint rule that keeps LoRA Lab's dependency direction (docs/ARCHITECTURE.md "Layout"):
 //   renderer -> shared <- main; cli, ipc, server -> services -> engine, registry -> shared;
-//   the CLI imports only services and shared.
+//   the CLI imports only services and shared, and no composition root (cli, server, app) imports another.
 // Each zone lists what it must not import: other zones (by resolved path) and packages.
 import { dirname, relative, resolve } from 'node:path';
 
@@ -41,19 +41,18 @@ const ZONES = [
   },
   {
     // A thin parser over services: what a command does lives in a service, where
-    // the workbench reaches it too. The one exception is the entry of the browser
-    // binding, which `loralab ui` starts (the CLI is its composition root).
+    // the workbench reaches it too. `loralab ui` is not a CLI command but the
+    // server's own program (src/main/server/main.ts), which bin/loralab.mjs runs.
     zone: 'src/main/cli',
     forbidZones: ['src/renderer', 'src/main/app', 'src/main/ipc', 'src/main/engine', 'src/main/registry', 'src/main/server'],
-    allowFiles: ['src/main/server/ui-server.ts'],
     forbidPackages: ['electron', '@tensorflow/', 'better-sqlite3', 'ws', '@huggingface/'],
     why: 'the CLI parses arguments and calls src/main/services and src/shared only',
   },
   {
     zone: 'src/main/server',
-    forbidZones: ['src/renderer', 'src/main/app', 'src/main/ipc'],
+    forbidZones: ['src/renderer', 'src/main/app', 'src/main/ipc', 'src/main/cli'],
     forbidPackages: ['electron'],
-    why: 'the browser server runs without Electron',
+    why: 'the browser server is its own composition root over services and runs without Electron',
   },
   { zone: 'src/main', forbidZones: ['src/renderer'], forbidPackages: [], why: 'main never imports the renderer' },
 ];

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds LoRA Lab with esbuild: the Node side (CLI, engine process, Electron main
-// and preload) as CommonJS bundles that keep node_modules external, and the
+// Builds LoRA Lab with esbuild: the Node side (CLI, engine process, browser server,
+// Electron main and preload) as CommonJS bundles that keep node_modules external, and the
 // renderer as one browser bundle plus its HTML and CSS, and Monaco's two web workers.
 // Run: node scripts/build.mjs [--watch]
 import * as esbuild from 'esbuild';
@@ -36,7 +36,14 @@ const monacoDeepImports = {
 };
 
 const builds = [
-  { ...node, entryPoints: { cli: 'src/main/cli/main.ts', engine: 'src/main/engine/process.ts' }, outdir: out, outExtension: { '.js': '.cjs' } },
+  // Three Node programs: the CLI, the engine process it and the apps fork, and the
+  // browser workbench's server (`loralab ui`; bin/loralab.mjs picks cli or server).
+  {
+    ...node,
+    entryPoints: { cli: 'src/main/cli/main.ts', engine: 'src/main/engine/process.ts', server: 'src/main/server/main.ts' },
+    outdir: out,
+    outExtension: { '.js': '.cjs' },
+  },
   // Electron's main and preload: electron itself is provided by the runtime.
   {
     ...node,

@@ -50,5 +50,13 @@ test('the CLI imports only services and shared: engine, registry, server interna
   assert.equal((await problems(cli, "export const load = () => import('../../engine/process');\n")).length, 1, 'a lazy import counts too');
   assert.deepEqual(await problems(cli, "import { inspectModel } from '../../services/inspect';\nexport const i = inspectModel;\n"), []);
   assert.deepEqual(await problems(cli, "import { METRIC } from '../../../shared/ipc/metric-names';\nexport const m = METRIC;\n"), []);
-  assert.deepEqual(await problems(cli, "import { startUiServer } from '../../server/ui-server';\nexport const u = startUiServer;\n"), []);
+});
+
+test('the CLI does not start the browser server and the server does not reach into the CLI: each is its own program', async () => {
+  const fromCli = await problems('src/main/cli/commands/x.ts', "import { startUiServer } from '../../server/ui-server';\nexport const u = startUiServer;\n");
+  assert.equal(fromCli.length, 1);
+  assert.match(fromCli[0]!, /src\/main\/cli must not import src\/main\/server\/ui-server \(src\/main\/server\)/);
+  assert.equal((await problems('src/main/cli/main.ts', "export const ui = () => import('../server/main');\n")).length, 1, 'a lazy import counts too');
+  assert.equal((await problems('src/main/server/main.ts', "import { parseArgs } from '../cli/args';\nexport const p = parseArgs;\n")).length, 1);
+  assert.deepEqual(await problems('src/main/server/main.ts', "import { createServices } from '../services/index';\nexport const c = createServices;\n"), []);
 });

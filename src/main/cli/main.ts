@@ -40,7 +40,6 @@ const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./commands/merge')).merge,
   },
   demo: { options: { steps: true }, load: async () => (await import('./commands/demo')).demo },
-  ui: { options: { port: true }, load: async () => (await import('./commands/ui')).ui },
   'export-job': {
     options: { out: true, gpus: true, strategy: true, 'data-paths': false, model: true, 'copy-model': false },
     load: async () => (await import('./commands/export-job')).exportJobCommand,
@@ -53,7 +52,11 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
 };
 
-const extraSummaries = Object.values(COMMANDS).flatMap((c) => (c.ownHelp ? [c.ownHelp] : []));
+// `loralab ui` is a program of its own, the browser workbench's server
+// (src/main/server/main.ts, built to dist/server.cjs), which bin/loralab.mjs runs
+// instead of this CLI; the CLI only lists it.
+const UI_SUMMARY = 'ui [--port N]                           the workbench in a browser (127.0.0.1)';
+const extraSummaries = [...Object.values(COMMANDS).flatMap((c) => (c.ownHelp ? [c.ownHelp] : [])), UI_SUMMARY];
 let current: string | undefined;
 
 async function main(argv: string[]): Promise<number> {
@@ -63,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(topic && COMMANDS[topic] && !COMMANDS[topic].ownHelp ? commandUsage(topic) : summaryUsage(extraSummaries));
     return command ? 0 : 2;
   }
+  if (command === 'ui') throw new UsageError('`ui` is its own program: run `loralab ui` (bin/loralab.mjs starts dist/server.cjs for it)');
   const spec = COMMANDS[command];
   if (!spec) throw new UsageError(`unknown command "${command}"`);
   current = command;

@@ -97,14 +97,6 @@ export const COMMAND_USAGE: Record<string, { summary: string; usage: string }> =
   --json                        print the merge result with its verification
 `,
   },
-  ui: {
-    summary: 'ui [--port N]                           the workbench in a browser (127.0.0.1)',
-    usage: `usage: loralab ui [--port N]
-
-  Serves the workbench on 127.0.0.1 (a random port unless --port) and prints its URL
-  with the access token. Ctrl-C quits (running engines stop after their current step).
-`,
-  },
   demo: {
     summary: 'demo [--steps N] [--json]               LoRA on the bundled model: before/after, merge',
     usage: `usage: loralab demo [--steps N] [--json]
