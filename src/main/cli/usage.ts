@@ -1,7 +1,7 @@
 // Every command's usage text: `loralab --help` prints the summary, `loralab <cmd>
 // --help` (or a usage error in it) that command's own block. Kept apart from the
 // command modules so printing help loads nothing.
-const COMMON = `common options: --registry <file>  --backend auto|tensorflow|wasm|cpu  --help`;
+const COMMON = `common options: --registry <file>  --backend auto|tensorflow|webgpu|wasm|cpu  --help`;
 
 export const COMMAND_USAGE: Record<string, { summary: string; usage: string }> = {
   doctor: {

@@ -1,6 +1,7 @@
 // The engine's tfjs backend choice: tensorflow (tfjs-node-gpu, then tfjs-node) >
-// wasm > cpu, with an override by argument or LORALAB_BACKEND, and the doctor
-// report built on it. Every engine module gets its `tf` from here (getTf), so
+// webgpu (Dawn, backends/webgpu.ts; hardware adapters only unless asked for by
+// name) > wasm > cpu, with an override by argument or LORALAB_BACKEND, and the
+// doctor report built on it. Every engine module gets its `tf` from here (getTf), so
 // tensors and ops all come from the one tfjs instance the backend sits on.
 import * as tfjs from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -13,6 +14,7 @@ import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul';
 import { installSoftmaxXentGrad } from './kernels/softmax-xent-grad';
 import { initThreadedWasm } from './kernels/wasm-threads';
 import { installSharingIdentity } from './wasm-identity';
+import { loadWebGpu, TFJS_WEBGPU_PACKAGE, type WebGpuAdapterReport } from './backends/webgpu';
 
 export type Tf = typeof tfjs;
 export type BackendPreference = BackendName | 'auto';
@@ -34,6 +36,8 @@ export interface BackendSelection {
   fallbacks: BackendFallback[];
   /** Threads of the wasm backend's pool (the threaded build gives one per core); null for other backends. */
   wasmThreads: number | null;
+  /** The WebGPU adapter the webgpu backend runs on; null for other backends. */
+  webgpu: WebGpuAdapterReport | null;
   /**
    * The tf namespace the backend is registered on (also getTf()). Not
    * enumerable, so the selection serializes and compares as plain data.
@@ -42,9 +46,9 @@ export interface BackendSelection {
 }
 
 export interface SelectBackendOptions {
-  /** 'tensorflow' | 'wasm' | 'cpu' | 'auto'; wins over LORALAB_BACKEND. */
+  /** 'tensorflow' | 'webgpu' | 'wasm' | 'cpu' | 'auto'; wins over LORALAB_BACKEND. */
   prefer?: string;
-  /** Where the optional tensorflow packages are looked up; default: LoRA Lab's root. */
+  /** Where the optional tensorflow and webgpu packages are looked up; default: LoRA Lab's root. */
   resolveFrom?: string;
 }
 
@@ -81,18 +85,20 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const order: BackendName[] = prefer.value === 'auto' ? [...BACKENDS] : [prefer.value];
 
   for (const backend of order) {
-    const attempts = await tryBackend(backend, resolveFrom);
+    const attempts = await tryBackend(backend, resolveFrom, prefer.value === backend);
     for (const attempt of attempts) {
       if (attempt.ok) {
-        const gpu = attempt.package === GPU_PACKAGE;
+        // A GPU does the work: tfjs-node-gpu, or webgpu on a hardware adapter (not a CPU emulation).
+        const gpu = attempt.package === GPU_PACKAGE || (attempt.webgpu !== undefined && !attempt.webgpu.software);
         const selection = Object.defineProperty(
           {
             backend,
             package: attempt.package,
             tfjsVersion: attempt.tf.version_core,
-            gpu: { available: gpu, package: gpu ? GPU_PACKAGE : null },
+            gpu: { available: gpu, package: gpu ? attempt.package : null },
             fallbacks,
             wasmThreads: backend === 'wasm' ? wasmThreads : null,
+            webgpu: attempt.webgpu ?? null,
           },
           'tf',
           { value: attempt.tf, enumerable: false },
@@ -122,6 +128,7 @@ export function doctorReport(selection: BackendSelection, registryPath: string):
     tfjsVersion: selection.tfjsVersion,
     gpu: { ...selection.gpu },
     fallbacks: selection.fallbacks.map((f) => ({ ...f })),
+    webgpu: selection.webgpu ? { ...selection.webgpu, limits: { ...selection.webgpu.limits } } : null,
     cpus: os.cpus().length,
     memoryBytes: os.totalmem(),
     registryPath,
@@ -132,6 +139,9 @@ export function doctorReport(selection: BackendSelection, registryPath: string):
 
 const ADVICE: Record<BackendName, string> = {
   tensorflow: `Install ${GPU_PACKAGE} (CUDA) or @tensorflow/tfjs-node, or choose wasm, cpu or auto.`,
+  webgpu:
+    `Install the optional packages webgpu and ${TFJS_WEBGPU_PACKAGE} and a GPU driver (headless Linux through Mesa: ` +
+    `libegl1 libegl-mesa0 libgl1-mesa-dri and EGL_PLATFORM=surfaceless), or choose wasm, cpu or auto.`,
   wasm: `Reinstall ${WASM_PACKAGE}, or choose cpu or auto.`,
   cpu: 'Choose wasm or auto.',
 };
@@ -148,9 +158,11 @@ function resolvePreference(arg: string | undefined): { value: BackendPreference;
   return { value: value as BackendPreference, source };
 }
 
-type Attempt = { ok: true; package: string | null; tf: Tf } | { ok: false; package: string | null; reason: string };
+type Attempt =
+  | { ok: true; package: string | null; tf: Tf; webgpu?: WebGpuAdapterReport }
+  | { ok: false; package: string | null; reason: string };
 
-async function tryBackend(backend: BackendName, resolveFrom: string): Promise<Attempt[]> {
+async function tryBackend(backend: BackendName, resolveFrom: string, named: boolean): Promise<Attempt[]> {
   switch (backend) {
     case 'tensorflow': {
       const attempts: Attempt[] = [];
@@ -161,6 +173,8 @@ async function tryBackend(backend: BackendName, resolveFrom: string): Promise<At
       }
       return attempts;
     }
+    case 'webgpu':
+      return tryWebGpu(resolveFrom, named);
     case 'wasm':
       return [await tryWasm()];
     case 'cpu':
@@ -186,6 +200,21 @@ async function tryTensorflow(pkg: string, resolveFrom: string): Promise<Attempt>
   }
   const problem = await activate(tf, 'tensorflow');
   return problem ? { ok: false, package: pkg, reason: `${pkg} loaded but ${problem}` } : { ok: true, package: pkg, tf };
+}
+
+async function tryWebGpu(resolveFrom: string, named: boolean): Promise<Attempt[]> {
+  const attempts = await loadWebGpu(tfjs, resolveFrom, named);
+  const skipped: Attempt[] = [];
+  for (const attempt of attempts) {
+    if (!attempt.ok) {
+      skipped.push(attempt);
+      continue;
+    }
+    const problem = await activate(tfjs, 'webgpu');
+    if (problem) return [...skipped, { ok: false, package: TFJS_WEBGPU_PACKAGE, reason: `${TFJS_WEBGPU_PACKAGE} ${problem}` }];
+    return [...skipped, { ok: true, package: TFJS_WEBGPU_PACKAGE, tf: tfjs, webgpu: attempt.adapter }];
+  }
+  return skipped;
 }
 
 let wasmPathsSet = false;

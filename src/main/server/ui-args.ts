@@ -2,7 +2,7 @@
 // so its usage and errors can be tested without starting anything.
 import { parseArgs } from 'node:util';
 
-export const UI_USAGE = `usage: loralab ui [--port N] [--registry FILE] [--backend auto|tensorflow|wasm|cpu]
+export const UI_USAGE = `usage: loralab ui [--port N] [--registry FILE] [--backend auto|tensorflow|webgpu|wasm|cpu]
 
   Serves the workbench on 127.0.0.1 (a random port unless --port) and prints its URL
   with the access token. Ctrl-C quits (running engines stop after their current step).

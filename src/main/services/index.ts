@@ -25,7 +25,7 @@ export interface DesktopHooks {
 
 export interface ServicesOptions {
   registryPath?: string;
-  /** Backend preference for engines and doctor ('auto' | 'tensorflow' | 'wasm' | 'cpu'). */
+  /** Backend preference for engines and doctor ('auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'). */
   backend?: string;
   /** Base folder for relative paths in configs started through the contract. */
   baseDir?: string;

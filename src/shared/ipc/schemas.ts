@@ -111,20 +111,44 @@ export const toContractPoint = ({ step, name, value, wallTime }: RecordedMetricP
   wallTime,
 });
 
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export const backendNameSchema = z.enum(BACKENDS);
 export type BackendName = z.infer<typeof backendNameSchema>;
+
+/** The WebGPU adapter the webgpu backend runs on (GPUAdapterInfo, Dawn's native backend, the limits that bound a model). */
+export const webGpuAdapterSchema = z.object({
+  /** The native API Dawn drives: vulkan, metal, d3d12, opengl, …. */
+  dawnBackend: z.string(),
+  featureLevel: z.enum(['core', 'compatibility']),
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  /** Dawn's own adapter name, e.g. 'llvmpipe (LLVM 15.0.6, 256 bits)'. */
+  name: z.string().nullable(),
+  isFallbackAdapter: z.boolean(),
+  /** A CPU emulation of a GPU (llvmpipe, lavapipe, SwiftShader, WARP). */
+  software: z.boolean(),
+  limits: z.object({
+    maxBufferSize: z.number(),
+    maxStorageBufferBindingSize: z.number(),
+    maxStorageBuffersPerShaderStage: z.number().int(),
+  }),
+});
+export type WebGpuAdapter = z.infer<typeof webGpuAdapterSchema>;
 
 export const doctorReportSchema = z.object({
   backend: backendNameSchema,
   tfjsVersion: z.string(),
   gpu: z.object({
-    /** A GPU-capable backend (tfjs-node-gpu) is installed and loaded. */
+    /** A GPU does the work: tfjs-node-gpu, or webgpu on a hardware adapter (llvmpipe and the like are not one). */
     available: z.boolean(),
     package: z.string().nullable(),
   }),
   /** Every backend tried before the one in use, and why it was not used. */
   fallbacks: z.array(z.object({ backend: backendNameSchema, package: z.string().nullable(), reason: z.string() })),
+  /** The adapter when the backend is webgpu; null otherwise. */
+  webgpu: webGpuAdapterSchema.nullable(),
   cpus: z.number().int(),
   memoryBytes: z.number(),
   registryPath: z.string(),

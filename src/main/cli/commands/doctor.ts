@@ -1,6 +1,7 @@
 // `loralab doctor [--json]`: which tfjs backend the engine will use and why,
 // with versions, GPU presence, CPU count, memory and the registry path.
 import type { DoctorReport } from '../../../shared/ipc/schemas';
+import { adapterLimits, describeAdapter } from '../../../shared/webgpu-adapter';
 import { localDoctor } from '../../services/system';
 import { flag, str, type Parsed } from '../args';
 
@@ -17,6 +18,7 @@ export function formatDoctor(r: DoctorReport): string {
     `backend      ${r.backend}${r.gpu.available ? ` (GPU, ${r.gpu.package})` : ''}`,
     `tfjs         ${r.tfjsVersion}`,
     `gpu          ${r.gpu.available ? 'yes' : 'no'}`,
+    ...(r.webgpu ? [`adapter      ${describeAdapter(r.webgpu)}`, `limits       ${adapterLimits(r.webgpu)}`] : []),
     `cpus         ${r.cpus}`,
     `memory       ${gib} GiB`,
     `registry     ${r.registryPath}`,
