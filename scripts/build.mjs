@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Builds LoRA Lab with esbuild: the Node side (CLI, engine process, browser server,
-// Electron main and preload) as CommonJS bundles that keep node_modules external, and the
-// renderer as one browser bundle plus its HTML and CSS, and Monaco's two web workers.
+// Electron main and preload) as CommonJS bundles that keep node_modules external;
+// the renderer as an ES module entry with chunks it loads on first use, its HTML
+// and CSS; and Monaco's two web workers.
 // Run: node scripts/build.mjs [--watch]
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,6 +59,13 @@ const builds = [
     target: 'chrome120',
     format: 'esm',
     entryPoints: { app: 'src/renderer/main.tsx' },
+    // Code splitting: what the page imports with import() (Monaco and monaco-yaml,
+    // for the New run editor) becomes chunk files fetched on first use, not part of
+    // app.js. The chunks sit beside app.js, as the workers do, because Monaco's chunk
+    // finds the workers relative to its own URL (monaco-setup.ts). app.css still holds
+    // all the CSS, Monaco's included (esbuild's entry CSS covers its lazy imports too).
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     outdir: join(out, 'renderer'),
     sourcemap: 'linked',
     minify: !watch,
@@ -96,4 +104,8 @@ if (watch) {
   console.log('watching src/ for changes');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  // esbuild also writes a CSS file per lazy chunk; nothing loads them, since app.css
+  // already holds every rule they have (the page links only app.css).
+  const renderer = join(out, 'renderer');
+  for (const f of readdirSync(renderer)) if (/\.css(\.map)?$/.test(f) && !f.startsWith('app.css')) rmSync(join(renderer, f));
 }

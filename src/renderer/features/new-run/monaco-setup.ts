@@ -1,8 +1,10 @@
 // Monaco with only what the config editor needs: the editor core and its standard
 // contributions (hover, completion, find, folding, …), YAML highlighting, and
 // monaco-yaml's language service, which validates against the run config's JSON
-// Schema and completes and explains every key. The two web workers are separate
-// bundles beside app.js (scripts/build.mjs); getWorker hands Monaco the right one.
+// Schema and completes and explains every key. This module is a chunk of its own,
+// imported only when the config editor mounts (ConfigEditor.tsx); the two web
+// workers are separate bundles beside it and app.js (scripts/build.mjs), and
+// getWorker hands Monaco the right one, found relative to this chunk's URL.
 import * as monaco from 'monaco-editor/editor/editor.api.js';
 import 'monaco-editor/features/register.all.js';
 import 'monaco-editor/languages/definitions/yaml/register.js';
