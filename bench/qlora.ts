@@ -44,10 +44,10 @@ interface Footprint {
   floatBytes: number;
 }
 
-function footprint(tf: Tf, doubleQuant: boolean): Footprint {
+async function footprint(tf: Tf, doubleQuant: boolean): Promise<Footprint> {
   const { model } = loadModel(tf, path.join(RESOURCES, 'models', 'lab-tiny-llama'));
   try {
-    const base = quantizeModel(model, quantSchema.parse({ double_quant: doubleQuant }));
+    const base = await quantizeModel(model, quantSchema.parse({ double_quant: doubleQuant }));
     const params = base.weights.reduce((n, w) => n + w.size, 0);
     const jsBytes = base.weights.reduce((n, w) => n + w.bytes, 0);
     const remaining = model.tensors().reduce((n, t) => n + t.size * 4, 0);
@@ -100,11 +100,11 @@ async function stepTimes(tf: Tf, config: RunConfig, blocks: number, perBlock: nu
   const tok = await loadTokenizer(config.model);
   const examples = readExamples(config.data.train, tok, config.data.max_seq_len);
   const batch = padBatch(new DataLoader(examples, config.train.batch_size, config.train.seed).next());
-  const time = (name: 'lora' | 'qlora'): number[] => {
+  const time = async (name: 'lora' | 'qlora'): Promise<number[]> => {
     const method = getMethod(name);
     const cfg: RunConfig = { ...config, method: name, quant: name === 'qlora' ? quantSchema.parse({ double_quant: true }) : undefined };
     const loaded = loadModel(tf, config.model);
-    method.prepareBase?.(tf, loaded, cfg);
+    await method.prepareBase?.(tf, loaded, cfg);
     const trainable = method.createTrainable({ tf, loaded, config: cfg, initFrom: null, rng: createRng(config.train.seed) });
     const optimizer = new AdamW(tf, trainable.params, { weightDecay: 0 });
     const vars = trainable.params.map((p) => p.variable);
@@ -130,8 +130,8 @@ async function stepTimes(tf: Tf, config: RunConfig, blocks: number, perBlock: nu
   const lora: number[] = [];
   const qlora: number[] = [];
   for (let b = 0; b < blocks; b++) {
-    lora.push(...time('lora'));
-    qlora.push(...time('qlora'));
+    lora.push(...(await time('lora')));
+    qlora.push(...(await time('qlora')));
   }
   return { lora: median(lora), qlora: median(qlora) };
 }
@@ -139,8 +139,8 @@ async function stepTimes(tf: Tf, config: RunConfig, blocks: number, perBlock: nu
 async function main(): Promise<void> {
   const load = loadAverage();
   const { tf, backend } = await selectBackend({ prefer: 'wasm' });
-  const plain = footprint(tf, false);
-  const dq = footprint(tf, true);
+  const plain = await footprint(tf, false);
+  const dq = await footprint(tf, true);
   const demo = demoConfig(STEPS, RESOURCES);
   const lora = await train(tf, demo);
   const qlora = await train(tf, { ...demo, method: 'qlora', quant: quantSchema.parse({ double_quant: true }) });

@@ -198,7 +198,7 @@ async function diagnose(tf: Tf, config: RunConfig, trainFile: string, adapterDir
   const trainable = createTrainable(tf, loaded, config, null, createRng(config.train.seed));
   try {
     mkdirSync(adapterDir, { recursive: true });
-    trainable.save(adapterDir);
+    await trainable.save(adapterDir);
     const vars = trainable.params.map((p) => p.variable);
     const batch = padBatch(readExamples(trainFile, null, SEQ));
     const targets = shiftTargets(batch.labels, loaded.model.options.vocabSize);

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { BACKENDS, type BackendName, type DoctorReport } from '../../shared/ipc/schemas';
 import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul';
 import { installSoftmaxXentGrad } from './kernels/softmax-xent-grad';
+import { installEmbeddingGrad } from './kernels/embedding-grad';
+import { installWebGpuAddN } from './kernels/webgpu-addn';
 import { initThreadedWasm } from './kernels/wasm-threads';
 import { installSharingIdentity } from './wasm-identity';
 import { loadWebGpu, TFJS_WEBGPU_PACKAGE, type WebGpuAdapterReport } from './backends/webgpu';
@@ -212,6 +214,7 @@ async function tryWebGpu(resolveFrom: string, named: boolean): Promise<Attempt[]
     }
     const problem = await activate(tfjs, 'webgpu');
     if (problem) return [...skipped, { ok: false, package: TFJS_WEBGPU_PACKAGE, reason: `${TFJS_WEBGPU_PACKAGE} ${problem}` }];
+    installWebGpuAddN(tfjs);
     return [...skipped, { ok: true, package: TFJS_WEBGPU_PACKAGE, tf: tfjs, webgpu: attempt.adapter }];
   }
   return skipped;
@@ -271,13 +274,18 @@ async function tryWasm(): Promise<Attempt> {
     installWasmBatchMatMul(tfjs);
     installSoftmaxXentGrad(tfjs, 'wasm');
     installSoftmaxXentGrad(tfjs, 'cpu');
+    installEmbeddingGrad(tfjs, 'wasm');
+    installEmbeddingGrad(tfjs, 'cpu');
   }
   return problem ? { ok: false, package: WASM_PACKAGE, reason: `${WASM_PACKAGE} ${problem}` } : { ok: true, package: WASM_PACKAGE, tf: tfjs };
 }
 
 async function tryBuiltin(backend: 'cpu'): Promise<Attempt> {
   const problem = await activate(tfjs, backend);
-  if (!problem) installSoftmaxXentGrad(tfjs, backend);
+  if (!problem) {
+    installSoftmaxXentGrad(tfjs, backend);
+    installEmbeddingGrad(tfjs, backend);
+  }
   return problem ? { ok: false, package: null, reason: `the ${backend} backend ${problem}` } : { ok: true, package: null, tf: tfjs };
 }
 

@@ -65,13 +65,15 @@ export interface Trainable {
    * orthogonal regularization); called inside tf.variableGrads, so the terms train.
    */
   extraLoss?(): Scalar;
+  // What reads tensors back to the host is async: a GPU backend (webgpu) answers
+  // reads only with data(), never synchronously.
   /** Work after optimizer.step() and before the gradients are dropped (AdaLoRA: importance update and masking). */
-  afterOptimizerStep?(ctx: StepContext): StepReport | void;
+  afterOptimizerStep?(ctx: StepContext): Promise<StepReport | void>;
   /** State a checkpoint must hold so a resume continues exactly; restored before the first resumed step. */
-  saveState?(): MethodState;
+  saveState?(): Promise<MethodState>;
   restoreState?(state: MethodState): void;
   /** Writes the trained result into `dir` (an existing, empty folder). */
-  save(dir: string): void;
+  save(dir: string): Promise<void>;
   /** Detaches adapters and frees their tensors. */
   dispose(): void;
 }
@@ -101,7 +103,7 @@ export interface AdapterMethod {
    */
   checkInitFrom?(config: RunConfig, adapterConfig: Record<string, unknown>, adapterDir: string): ConfigIssue[];
   /** Changes the frozen base before adapters attach (QLoRA quantizes the decoder's linear weights here). */
-  prepareBase?(tf: Tf, loaded: LoadedModel, config: RunConfig): void;
+  prepareBase?(tf: Tf, loaded: LoadedModel, config: RunConfig): Promise<void>;
   /** Creates (or continues, with initFrom) what the run trains. */
   createTrainable(ctx: TrainContext): Trainable;
   /** Builds runtime layers from a PEFT adapter folder of this method's peft_type (not attached yet). */

@@ -1,21 +1,17 @@
 // Generation with the key/value cache gives exactly the tokens that recomputing
-// the whole sequence each step gives (greedy), and sampling is reproducible by seed.
+// the whole sequence each step gives (greedy), and sampling is reproducible by seed,
+// on every backend of test/backends.ts (wasm, cpu, webgpu).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
-import { selectBackend, type Tf } from '../backend';
+import { testOnBackends } from '../../../../test/backends';
 import { loadModel } from '../models/load-model';
 import { generate } from './generate';
 import { argmax } from './sampling';
 
 const MODELS = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models');
-let tf: Tf;
-before(async () => {
-  tf = (await selectBackend({ prefer: 'wasm' })).tf;
-});
 
 for (const name of ['tiny-llama', 'tiny-gpt2']) {
-  test(`${name}: cached greedy generation equals uncached greedy decoding`, async () => {
+  testOnBackends(`${name}: cached greedy generation equals uncached greedy decoding`, async (tf) => {
     const { model } = loadModel(tf, join(MODELS, name));
     try {
       const prompt = [1, 17, 42, 5, 33];
@@ -23,7 +19,7 @@ for (const name of ['tiny-llama', 'tiny-gpt2']) {
       const seq = [...prompt];
       for (let i = 0; i < 12; i++) {
         const logits = model.forward([seq]);
-        const all = logits.dataSync();
+        const all = await logits.data();
         logits.dispose();
         const v = model.options.vocabSize;
         seq.push(argmax(all.subarray((seq.length - 1) * v, seq.length * v)));
@@ -35,7 +31,7 @@ for (const name of ['tiny-llama', 'tiny-gpt2']) {
   });
 }
 
-test('sampling with a seed is reproducible, and a stop id ends generation', async () => {
+testOnBackends('sampling with a seed is reproducible, and a stop id ends generation', async (tf) => {
   const { model } = loadModel(tf, join(MODELS, 'tiny-llama'));
   try {
     const before = tf.memory().numTensors;

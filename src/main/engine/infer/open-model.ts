@@ -25,12 +25,12 @@ export interface OpenedModel {
   close(): void;
 }
 
-export function openModel(tf: Tf, opts: OpenModelOptions): OpenedModel {
+export async function openModel(tf: Tf, opts: OpenModelOptions): Promise<OpenedModel> {
   const loaded = loadModel(tf, opts.model);
   let adapter: AttachedAdapter | null = null;
   let quantized: QuantizedBase | null = null;
   try {
-    quantized = opts.quant ? quantizeModel(loaded.model, opts.quant) : null;
+    quantized = opts.quant ? await quantizeModel(loaded.model, opts.quant) : null;
     adapter = opts.adapter ? loadAdapter(tf, opts.adapter, loaded.model) : null;
   } catch (err) {
     loaded.model.dispose();

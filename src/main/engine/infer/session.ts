@@ -28,7 +28,7 @@ export async function openModelSession(options: SessionOptions): Promise<ModelSe
   const selection = await selectBackend({ prefer: options.backend });
   const started = Date.now();
   const quant = options.quantize === null ? null : quantSchema.parse({ type: options.quantize, double_quant: options.doubleQuant });
-  const opened = openModel(selection.tf, { model: options.model, adapter: options.adapter, quant });
+  const opened = await openModel(selection.tf, { model: options.model, adapter: options.adapter, quant });
   let tokenizer: HfTokenizer | null;
   try {
     tokenizer = await loadTokenizer(options.model);

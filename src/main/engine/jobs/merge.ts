@@ -42,9 +42,9 @@ export async function mergeJob(job: MergeJob, ctx: JobContext): Promise<EngineMe
   else {
     progress(share, 'verifying: base + adapter vs the merged model');
     const { tf } = await selectBackend({ prefer: job.backend });
-    verify = verifyMerge(tf, job.base, job.adapters, result.out);
+    verify = await verifyMerge(tf, job.base, job.adapters, result.out);
     // A QLoRA merge is also measured against what was trained: the NF4 base with the adapter unmerged.
-    if (job.qlora) qlora = measureQloraMerge(tf, job.base, job.adapters, result.out, job.qlora, job.dtype);
+    if (job.qlora) qlora = await measureQloraMerge(tf, job.base, job.adapters, result.out, job.qlora, job.dtype);
   }
   progress(1, 'done');
   return { ...result, dtype: job.dtype, verify, verifySkipped, qlora };

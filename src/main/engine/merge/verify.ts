@@ -35,19 +35,19 @@ export function sampleSequences(vocab: number, count: number, length: number, se
  * their weights, against the merged folder. Whatever was loaded is freed on every
  * path, also when a load or an attach fails halfway.
  */
-export function compareMergedLogits(
+export async function compareMergedLogits(
   tf: Tf,
   base: string,
   adapters: readonly AdapterInput[],
   merged: string,
-  prepareBase?: (model: DecoderModel) => void,
-): LogitComparison {
+  prepareBase?: (model: DecoderModel) => Promise<unknown>,
+): Promise<LogitComparison> {
   let reference: LoadedModel | undefined;
   let result: LoadedModel | undefined;
   const attached: AttachedAdapter[] = [];
   try {
     reference = loadModel(tf, base);
-    prepareBase?.(reference.model);
+    await prepareBase?.(reference.model);
     for (const a of adapters) {
       const handle = loadAdapter(tf, a.dir, reference.model);
       attached.push(handle);
@@ -61,11 +61,16 @@ export function compareMergedLogits(
     let count = 0;
     let scale = 0;
     for (const seq of sequences) {
-      const [maxDiff, sumDiff, maxRef, n] = tf.tidy(() => {
+      // The three reductions come back as one small tensor, read with data() (every backend, webgpu too).
+      let n = 0;
+      const stats = tf.tidy(() => {
         const ref = reference!.model.forward([seq]);
         const diff = tf.abs(tf.sub(ref, result!.model.forward([seq])));
-        return [tf.max(diff).dataSync()[0]!, tf.sum(diff).dataSync()[0]!, tf.max(tf.abs(ref)).dataSync()[0]!, diff.size];
+        n = diff.size;
+        return tf.stack([tf.max(diff), tf.sum(diff), tf.max(tf.abs(ref))]);
       });
+      const values = await stats.data().finally(() => stats.dispose());
+      const [maxDiff, sumDiff, maxRef] = [values[0]!, values[1]!, values[2]!];
       worst = Math.max(worst, maxDiff);
       scale = Math.max(scale, maxRef);
       sum += sumDiff;
@@ -79,7 +84,7 @@ export function compareMergedLogits(
   }
 }
 
-export function verifyMerge(tf: Tf, base: string, adapters: readonly AdapterInput[], merged: string): VerifyResult {
-  const c = compareMergedLogits(tf, base, adapters, merged);
+export async function verifyMerge(tf: Tf, base: string, adapters: readonly AdapterInput[], merged: string): Promise<VerifyResult> {
+  const c = await compareMergedLogits(tf, base, adapters, merged);
   return { maxAbsLogitDiff: c.maxAbsDiff, sequences: c.sequences, tokens: c.tokens };
 }

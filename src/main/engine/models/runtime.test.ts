@@ -1,20 +1,16 @@
 // The model runtime against the PyTorch golden fixtures (test/fixtures/models,
 // made by scripts/fixtures/make_fixtures.py): logits within 1e-4 max abs, batched
-// with right padding and unbatched, and the eval loss within 1e-5 relative.
+// with right padding and unbatched, and the eval loss within 1e-5 relative — on
+// every backend of test/backends.ts (wasm, cpu, webgpu).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
-import { selectBackend, type Tf } from '../backend';
+import { testOnBackends } from '../../../../test/backends';
 import { evaluate } from '../infer/evaluate';
 import { SafetensorsFile } from '../io/safetensors/index';
 import { loadModel } from './load-model';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models');
-let tf: Tf;
-before(async () => {
-  tf = (await selectBackend({ prefer: 'wasm' })).tf;
-});
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
@@ -24,27 +20,29 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 for (const name of ['tiny-llama', 'tiny-qwen2', 'tiny-gpt2']) {
-  describe(name, () => {
+  testOnBackends(name, async (tf, t) => {
     const dir = join(FIXTURES, name);
     const expected = () => JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
+    const before = tf.memory().numTensors;
 
-    test('unbatched logits match PyTorch within 1e-4', () => {
+    await t.test('unbatched logits match PyTorch within 1e-4', async () => {
       const { model } = loadModel(tf, dir);
       const ref = SafetensorsFile.open(join(dir, 'expected.safetensors'));
       try {
-        expected().sequences.forEach((ids: number[], k: number) => {
+        for (const [k, ids] of (expected().sequences as number[][]).entries()) {
           const logits = model.forward([ids]);
-          const diff = maxAbsDiff(logits.dataSync() as Float32Array, ref.readFloat32(`logits_single_${k}`));
+          const got = (await logits.data()) as Float32Array;
           logits.dispose();
+          const diff = maxAbsDiff(got, ref.readFloat32(`logits_single_${k}`));
           assert.ok(diff < 1e-4, `sequence ${k}: max abs diff ${diff}`);
-        });
+        }
       } finally {
         ref.close();
         model.dispose();
       }
     });
 
-    test('batched, right-padded logits match PyTorch at real positions within 1e-4', () => {
+    await t.test('batched, right-padded logits match PyTorch at real positions within 1e-4', async () => {
       const { model } = loadModel(tf, dir);
       const ref = SafetensorsFile.open(join(dir, 'expected.safetensors'));
       try {
@@ -53,7 +51,7 @@ for (const name of ['tiny-llama', 'tiny-qwen2', 'tiny-gpt2']) {
         const [b, t] = [3, ids.length / 3];
         const rows = (xs: number[]) => Array.from({ length: b }, (_, i) => xs.slice(i * t, (i + 1) * t));
         const logits = model.forward(rows(ids), rows(mask));
-        const got = logits.dataSync() as Float32Array;
+        const got = (await logits.data()) as Float32Array;
         logits.dispose();
         const want = ref.readFloat32('logits_batched');
         const v = got.length / (b * t);
@@ -69,7 +67,7 @@ for (const name of ['tiny-llama', 'tiny-qwen2', 'tiny-gpt2']) {
       }
     });
 
-    test('eval loss over the file matches within 1e-5 relative, batched and unbatched', async () => {
+    await t.test('eval loss over the file matches within 1e-5 relative, batched and unbatched', async () => {
       const { model } = loadModel(tf, dir);
       try {
         const e = expected();
@@ -84,5 +82,6 @@ for (const name of ['tiny-llama', 'tiny-qwen2', 'tiny-gpt2']) {
         model.dispose();
       }
     });
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   });
 }

@@ -24,18 +24,20 @@ export function copySideFiles(from: string, to: string): void {
   for (const f of MODEL_SIDE_FILES) if (existsSync(join(from, f))) copyFileSync(join(from, f), join(to, f));
 }
 
-export function saveModelFolder(dir: string, model: DecoderModel, sourceDir: string): void {
-  const tensors: TensorToWrite[] = model.slots().map((slot) => {
+/** Weights are read one at a time with data() (every backend, webgpu too), so one host copy is in flight. */
+export async function saveModelFolder(dir: string, model: DecoderModel, sourceDir: string): Promise<void> {
+  const tensors: TensorToWrite[] = [];
+  for (const slot of model.slots()) {
     const t = slot.get();
-    let data = t.dataSync() as Float32Array;
+    let data = (await t.data()) as Float32Array;
     let shape = t.shape;
     if (slot.transposeOnSave) {
       const [rows, cols] = t.shape as [number, number];
       data = transpose2d(data, rows, cols);
       shape = [cols, rows];
     }
-    return { name: slot.name, dtype: 'F32', shape, data };
-  });
+    tensors.push({ name: slot.name, dtype: 'F32', shape, data });
+  }
   writeSafetensors(join(dir, 'model.safetensors'), tensors);
   writeJsonFile(join(dir, 'config.json'), { ...readModelConfigJson(sourceDir).raw, torch_dtype: 'float32' });
   copySideFiles(sourceDir, dir);

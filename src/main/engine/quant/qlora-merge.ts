@@ -62,8 +62,15 @@ export function dequantizedLike(data: Float32Array, shape: readonly number[], co
 }
 
 /** Runs the merged folder against the NF4 base + adapters and writes the report into the folder. */
-export function measureQloraMerge(tf: Tf, base: string, adapters: readonly AdapterInput[], merged: string, opts: QloraMergeOptions, dtype: string): QloraMergeReport {
-  const c = compareMergedLogits(tf, base, adapters, merged, (model) => quantizeModel(model, opts.quant));
+export async function measureQloraMerge(
+  tf: Tf,
+  base: string,
+  adapters: readonly AdapterInput[],
+  merged: string,
+  opts: QloraMergeOptions,
+  dtype: string,
+): Promise<QloraMergeReport> {
+  const c = await compareMergedLogits(tf, base, adapters, merged, (model) => quantizeModel(model, opts.quant));
   const report: QloraMergeReport = {
     qlora_base: opts.base,
     quant: opts.quant,

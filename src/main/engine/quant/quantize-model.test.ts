@@ -2,11 +2,13 @@
 // PyTorch fixture for a Llama Linear and a GPT-2 Conv1D weight), the forward and the
 // input gradient of a quantized layer equal those of its dequantized float32 weight,
 // no gradient reaches the frozen codes, no float32 copy outlives a step, and a merge
-// into the dequantized base writes the very values training ran on.
+// into the dequantized base writes the very values training ran on. The first two
+// run on every backend of test/backends.ts (wasm, cpu, webgpu).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { Tensor2D } from '@tensorflow/tfjs';
+import { testOnBackends } from '../../../../test/backends';
 import { selectBackend, type Tf } from '../backend';
 import { SafetensorsFile } from '../io/safetensors/file';
 import { applyLinear, makeLinear } from '../models/decoder/linear';
@@ -29,11 +31,11 @@ for (const [model, module] of [
   ['tiny-llama', 'model.layers.0.self_attn.q_proj'],
   ['tiny-gpt2', 'transformer.h.0.attn.c_attn'],
 ] as const) {
-  test(`${model}: every decoder-block linear is NF4, the head and embeddings stay float32, codes as bitsandbytes packs them`, () => {
+  testOnBackends(`${model}: every decoder-block linear is NF4, the head and embeddings stay float32, codes as bitsandbytes packs them`, async (tf) => {
     const { model: m } = loadModel(tf, join(FIXTURES, 'models', model));
     try {
       const floatTensors = m.tensors().length;
-      const base = quantizeModel(m, { type: 'nf4', block_size: 64, double_quant: false });
+      const base = await quantizeModel(m, { type: 'nf4', block_size: 64, double_quant: false });
       const lin = m.linears().find((l) => l.name === module)!;
       assert.deepEqual(Array.from(lin.quantized!.blocks.packed), Array.from(ref.read(`${model}.packed`) as Uint8Array));
       assert.deepEqual(Array.from(lin.quantized!.blocks.absmax), Array.from(ref.readFloat32(`${model}.absmax`)));
@@ -51,7 +53,7 @@ for (const [model, module] of [
   });
 }
 
-test('a quantized layer: forward = x·dequant(W), dX = dY·dequant(W), no float32 weight left behind', () => {
+testOnBackends('a quantized layer: forward = x·dequant(W), dX = dY·dequant(W), no float32 weight left behind', async (tf) => {
   const out = 48;
   const inF = 64;
   const wOutIn = Float32Array.from({ length: out * inF }, (_, i) => Math.sin(i * 0.37) * 0.1);
@@ -73,15 +75,18 @@ test('a quantized layer: forward = x·dequant(W), dX = dY·dequant(W), no float3
     assert.equal(tf.memory().numTensors, before + 2);
     const yRef = tf.matMul(x, dense);
     const dxRef = tf.matMul(dy, dense, false, true);
-    const close = (a: Tensor2D, b: Tensor2D) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!) < 1e-5;
-    assert.ok(close(y as Tensor2D, yRef as Tensor2D));
-    assert.ok(close(dx, dxRef as Tensor2D));
+    const maxDiff = async (a: Tensor2D, b: Tensor2D) => {
+      const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+      return (await d.data().finally(() => d.dispose()))[0]!;
+    };
+    assert.ok((await maxDiff(y as Tensor2D, yRef as Tensor2D)) < 1e-5);
+    assert.ok((await maxDiff(dx, dxRef as Tensor2D)) < 1e-5);
     [y, dx, yRef, dxRef, dense, x, dy].forEach((t) => t.dispose());
     assert.ok(q.bytes / q.size <= (doubleQuant ? 0.52 : 0.57));
   }
 });
 
-test('a merge into the dequantized base writes, in the checkpoint layout, exactly the values the runtime dequantizes', () => {
+test('a merge into the dequantized base writes, in the checkpoint layout, exactly the values the runtime dequantizes', async () => {
   for (const [model, tensor, module, conv1d] of [
     ['tiny-llama', 'model.layers.1.mlp.down_proj.weight', 'model.layers.1.mlp.down_proj', false],
     ['tiny-gpt2', 'h.1.mlp.c_fc.weight', 'transformer.h.1.mlp.c_fc', true],
@@ -93,7 +98,7 @@ test('a merge into the dequantized base writes, in the checkpoint layout, exactl
     const { model: m } = loadModel(tf, join(FIXTURES, 'models', model));
     try {
       const quant = { type: 'nf4', block_size: 64, double_quant: true } as const;
-      quantizeModel(m, quant);
+      await quantizeModel(m, quant);
       const lin = m.linears().find((l) => l.name === module)!;
       // The checkpoint layout is [out, in] for nn.Linear and the runtime's [in, out] for Conv1D.
       const runtime = conv1d ? lin.quantized!.dequantizeInOut() : lin.quantized!.dequantizeOutIn();

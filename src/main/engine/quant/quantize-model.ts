@@ -23,16 +23,18 @@ export function quantizableLinears(model: DecoderModel): Linear[] {
   return model.linears().filter((l) => l !== model.weights.lmHead);
 }
 
-export function quantizeModel(model: DecoderModel, config: QuantConfig): QuantizedBase {
+/** One weight at a time, read with data() (every backend, webgpu too), so one float32 host copy is in flight. */
+export async function quantizeModel(model: DecoderModel, config: QuantConfig): Promise<QuantizedBase> {
   const linears = quantizableLinears(model);
-  const weights = linears.map((lin) => {
+  const weights: Nf4Weight[] = [];
+  for (const lin of linears) {
     if (lin.quantized) throw new Error(`${lin.name} is already quantized`);
-    const inOut = lin.w!.dataSync() as Float32Array;
+    const inOut = (await lin.w!.data()) as Float32Array;
     const q = Nf4Weight.quantize(transpose2d(inOut, lin.inFeatures, lin.outFeatures), lin.outFeatures, lin.inFeatures, config);
     lin.w!.dispose();
     lin.w = null;
     lin.quantized = q;
-    return q;
-  });
+    weights.push(q);
+  }
   return { config, linears, weights };
 }

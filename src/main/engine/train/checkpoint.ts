@@ -39,7 +39,7 @@ export interface TrainerState {
 export interface CheckpointExtras {
   methodState: MethodState | null;
   /** Writes the PEFT adapter as of this step into the folder given. */
-  adapter: ((dir: string) => void) | null;
+  adapter: ((dir: string) => void | Promise<void>) | null;
 }
 
 export const checkpointName = (step: number): string => `step-${String(step).padStart(6, '0')}`;
@@ -51,21 +51,23 @@ export async function saveCheckpoint(
   state: TrainerState,
   extras: CheckpointExtras = { methodState: null, adapter: null },
 ): Promise<void> {
-  await writeDirAtomically(dir, (tmp) => {
+  // Host copies first, with data(): a GPU backend answers reads only asynchronously.
+  const weights = await Promise.all(params.map(async (p) => (await p.variable.data()) as Float32Array));
+  const opt = await optimizer.state();
+  await writeDirAtomically(dir, async (tmp) => {
     if (extras.methodState) {
       writeSafetensors(join(tmp, METHOD_STATE_FILE), extras.methodState.tensors.map((t) => ({ ...t, dtype: 'F32' as const })), { format: 'loralab' });
       state = { ...state, methodState: extras.methodState.json };
     }
     if (extras.adapter) {
       mkdirSync(join(tmp, CHECKPOINT_ADAPTER));
-      extras.adapter(join(tmp, CHECKPOINT_ADAPTER));
+      await extras.adapter(join(tmp, CHECKPOINT_ADAPTER));
     }
     writeSafetensors(
       join(tmp, 'trainable.safetensors'),
-      params.map((p) => ({ name: p.name, dtype: 'F32', shape: p.variable.shape, data: p.variable.dataSync() as Float32Array })),
+      params.map((p, i) => ({ name: p.name, dtype: 'F32', shape: p.variable.shape, data: weights[i]! })),
       { format: 'loralab' },
     );
-    const opt = optimizer.state();
     writeSafetensors(
       join(tmp, 'optimizer.safetensors'),
       [...opt.moments].flatMap(([name, s]) => {

@@ -1,22 +1,18 @@
 // One LoRA forward + backward step against the PyTorch reference (same weights,
 // same batch): the loss within 1e-5 relative and the gradients of every lora_A
-// and lora_B within 1e-4 (max abs difference relative to the tensor's largest value).
+// and lora_B within 1e-4 (max abs difference relative to the tensor's largest value),
+// on every backend of test/backends.ts (wasm, cpu, webgpu).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
+import { testOnBackends } from '../../../../test/backends';
 import { loadAdapter } from '../adapters/index';
-import { selectBackend, type Tf } from '../backend';
 import { SafetensorsFile } from '../io/safetensors/index';
 import { transpose2d } from '../models/decoder/load';
 import { loadModel } from '../models/load-model';
 import { crossEntropySum, shiftTargets } from './cross-entropy';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
-let tf: Tf;
-before(async () => {
-  tf = (await selectBackend({ prefer: 'wasm' })).tf;
-});
 
 const cases = [
   { adapter: 'tiny-llama-qv', model: 'tiny-llama' },
@@ -25,7 +21,7 @@ const cases = [
 ];
 
 for (const c of cases) {
-  test(`${c.adapter}: loss and lora_A/lora_B gradients match PyTorch`, () => {
+  testOnBackends(`${c.adapter}: loss and lora_A/lora_B gradients match PyTorch`, async (tf) => {
     const { model } = loadModel(tf, join(FIXTURES, 'models', c.model));
     const ref = SafetensorsFile.open(join(FIXTURES, 'lora', c.adapter, 'expected_grads.safetensors'));
     const before = tf.memory().numTensors;
@@ -43,7 +39,7 @@ for (const c of cases) {
       const { value, grads } = tf.tidy(() =>
         tf.variableGrads(() => tf.div(crossEntropySum(tf, model.forward(ids, mask), targets), targets.count) as never, vars),
       );
-      const loss = value.dataSync()[0]!;
+      const loss = (await value.data())[0]!;
       const want = ref.readFloat32('loss')[0]!;
       assert.ok(Math.abs(loss - want) / want < 1e-5, `loss ${loss} vs ${want}`);
 
@@ -54,7 +50,7 @@ for (const c of cases) {
           const g = grads[(v as Variable).name] as Tensor;
           const [rows0, cols0] = g.shape as [number, number];
           // Ours is the transpose of PEFT's layout.
-          const got = transpose2d(g.dataSync() as Float32Array, rows0, cols0);
+          const got = transpose2d((await g.data()) as Float32Array, rows0, cols0);
           const scale = Math.max(...expected.map(Math.abs));
           const worst = Math.max(...got.map((x, i) => Math.abs(x - expected[i]!)));
           assert.ok(worst / scale < 1e-4, `${key}: max abs diff ${worst} (largest value ${scale})`);

@@ -67,11 +67,13 @@ export class AdamW {
     });
   }
 
-  state(): AdamWState {
+  /** The moments as host copies; read with data(), which every backend (a GPU one too) answers. */
+  async state(): Promise<AdamWState> {
     const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
-    this.params.forEach((p, i) => {
-      moments.set(p.name, { m: this.m[i]!.dataSync() as Float32Array, v: this.v[i]!.dataSync() as Float32Array });
-    });
+    for (const [i, p] of this.params.entries()) {
+      const [m, v] = await Promise.all([this.m[i]!.data(), this.v[i]!.data()]);
+      moments.set(p.name, { m: m as Float32Array, v: v as Float32Array });
+    }
     return { step: this.step, moments };
   }
 
@@ -102,11 +104,12 @@ export class AdamW {
 /**
  * Scales gradients so their global L2 norm is at most `maxNorm`, as
  * torch.nn.utils.clip_grad_norm_ does (coefficient max/(norm+1e-6), capped at 1).
- * Returns the norm before clipping and the (possibly new) gradients.
+ * Returns the norm before clipping and the (possibly new) gradients. The norm is
+ * read once per optimizer step, asynchronously (a GPU backend has no synchronous read).
  */
-export function clipByGlobalNorm(tf: Tf, grads: Tensor[], maxNorm: number | null): { norm: number; grads: Tensor[] } {
+export async function clipByGlobalNorm(tf: Tf, grads: Tensor[], maxNorm: number | null): Promise<{ norm: number; grads: Tensor[] }> {
   const normT = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))));
-  const norm = normT.dataSync()[0]!;
+  const norm = (await normT.data())[0]!;
   normT.dispose();
   if (maxNorm === null || !(norm > maxNorm)) return { norm, grads };
   const coef = Math.min(1, maxNorm / (norm + 1e-6));

@@ -95,7 +95,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
   // 1. Model (prepared by the method: QLoRA quantizes its frozen linears), tokenizer and data.
   const method = getMethod(config.method);
   const loaded = loadModel(tf, config.model);
-  method.prepareBase?.(tf, loaded, config);
+  await method.prepareBase?.(tf, loaded, config);
   const tokenizer = await loadTokenizer(config.model);
   const maxLen = Math.min(config.data.max_seq_len, loaded.spec.maxPositions);
   const trainSet = readExamples(config.data.train, tokenizer, maxLen, loaded.spec.vocab);
@@ -157,7 +157,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
           model: config.model,
         },
         {
-          methodState: trainable.saveState?.() ?? null,
+          methodState: (await trainable.saveState?.()) ?? null,
           // An adapter checkpoint carries the PEFT folder as of this step, so it can be an init_from.
           adapter: trainable.result === 'adapter' ? (adapterDir) => trainable.save(adapterDir) : null,
         },
@@ -198,9 +198,10 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
         }
       }
       trainable.setTraining(false);
+      // Read with data(): the one way every backend (webgpu too) hands values to the host.
       let lossSum = 0;
       for (const l of microLosses) {
-        lossSum += l.dataSync()[0]!;
+        lossSum += (await l.data())[0]!;
         l.dispose();
       }
       let scaled = grads!.map((g) => tf.div(g, Math.max(1, tokens)));
@@ -211,7 +212,7 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
       let extraValue = 0;
       if (trainable.extraLoss) {
         const extra = tf.tidy(() => tf.variableGrads(() => trainable.extraLoss!() as never, vars));
-        extraValue = extra.value.dataSync()[0]!;
+        extraValue = (await extra.value.data())[0]!;
         extra.value.dispose();
         const prev = scaled;
         scaled = prev.map((g, i) => {
@@ -232,12 +233,12 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
 
       // 5. Clip, schedule, update; then the method's after-step work with the step's gradients
       //    (AdaLoRA: importance and masking run after optimizer.step(), before zero_grad()).
-      const clipped = clipByGlobalNorm(tf, scaled, t.max_grad_norm);
+      const clipped = await clipByGlobalNorm(tf, scaled, t.max_grad_norm);
       const lr = learningRate(step, { lr: t.lr, schedule: t.schedule, warmupSteps: t.warmup_steps, totalSteps: t.steps });
       optimizer.apply(clipped.grads, lr);
       let report: StepReport | void;
       try {
-        report = trainable.afterOptimizerStep?.({ step, totalSteps: t.steps, grads: clipped.grads });
+        report = await trainable.afterOptimizerStep?.({ step, totalSteps: t.steps, grads: clipped.grads });
       } finally {
         clipped.grads.forEach((g) => g.dispose());
       }

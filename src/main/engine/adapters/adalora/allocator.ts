@@ -52,7 +52,7 @@ export class RankAllocator {
   }
 
   /** update_and_allocate at `step` with the step's gradients by variable name. */
-  step(step: number, grads: ReadonlyMap<string, Tensor>): AllocationResult {
+  async step(step: number, grads: ReadonlyMap<string, Tensor>): Promise<AllocationResult> {
     const phase = allocationPhase(step, this.budget);
     if (phase.kind === 'frozen') {
       this.applyPattern(this.pattern!);
@@ -60,7 +60,7 @@ export class RankAllocator {
     }
     if (phase.kind === 'budgeting') this.updateImportance(grads);
     if (phase.kind === 'budgeting' && !phase.mask) return { budget: phase.budget, ranks: null };
-    this.pattern = this.maskToBudget(phase.budget);
+    this.pattern = await this.maskToBudget(phase.budget);
     if (phase.kind === 'final') this.resetImportance();
     return { budget: phase.budget, ranks: this.ranks() };
   }
@@ -96,8 +96,11 @@ export class RankAllocator {
     }
   }
 
-  /** S_i per module: s(E) + mean over A's row + mean over B's column (runtime layouts: aT [in, r], bT [r, out]). */
-  private tripletScores(): Map<string, Float32Array> {
+  /**
+   * S_i per module: s(E) + mean over A's row + mean over B's column (runtime layouts: aT [in, r], bT [r, out]).
+   * Read with data() (every backend, a GPU one too), on masking steps only.
+   */
+  private async tripletScores(): Promise<Map<string, Float32Array>> {
     const { tf } = this;
     const out = new Map<string, Float32Array>();
     for (const l of this.layers) {
@@ -107,14 +110,17 @@ export class RankAllocator {
         const score = (m: Ema) => tf.mul(m.ipt, m.unc);
         return tf.addN([score(e), tf.mean(score(a), 0), tf.mean(score(b), 1)]) as Tensor1D;
       });
-      out.set(l.module, s.dataSync() as Float32Array);
-      s.dispose();
+      try {
+        out.set(l.module, (await s.data()) as Float32Array);
+      } finally {
+        s.dispose();
+      }
     }
     return out;
   }
 
-  private maskToBudget(budget: number): RankPattern {
-    const scores = this.tripletScores();
+  private async maskToBudget(budget: number): Promise<RankPattern> {
+    const scores = await this.tripletScores();
     const all = Float32Array.from([...scores.values()].flatMap((s) => [...s])).sort();
     const k = this.budget.initialBudget - budget;
     // torch.kthvalue(k) is the k-th smallest (1-based); at k = 0 PEFT would fail, and
@@ -147,11 +153,13 @@ export class RankAllocator {
   }
 
   /** The EMAs and the mask, bit for bit, for a checkpoint. */
-  state(): MethodState {
-    const tensors = [...this.ema].flatMap(([name, m]) => [
-      { name: `${name}.exp_avg_ipt`, shape: [...m.ipt.shape], data: m.ipt.dataSync() as Float32Array },
-      { name: `${name}.exp_avg_unc`, shape: [...m.unc.shape], data: m.unc.dataSync() as Float32Array },
-    ]);
+  async state(): Promise<MethodState> {
+    const tensors: MethodState['tensors'] = [];
+    for (const [name, m] of this.ema) {
+      const [ipt, unc] = await Promise.all([m.ipt.data(), m.unc.data()]);
+      tensors.push({ name: `${name}.exp_avg_ipt`, shape: [...m.ipt.shape], data: ipt as Float32Array });
+      tensors.push({ name: `${name}.exp_avg_unc`, shape: [...m.unc.shape], data: unc as Float32Array });
+    }
     return { tensors, json: { rankPattern: this.pattern ? Object.fromEntries(this.pattern) : null } };
   }
 

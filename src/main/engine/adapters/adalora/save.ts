@@ -40,16 +40,18 @@ export function adaloraAdapterConfig(meta: AdaloraAdapterMeta, pattern: RankPatt
   };
 }
 
-/** The kept rows of A [r, in] (from aT [in, r]), entries of E and columns of B [out, r] (from bT [r, out]). */
-export function adaloraTensors(layers: readonly AdaloraLayer[], pattern: RankPattern | null): TensorToWrite[] {
-  return layers.flatMap((l) => {
+/**
+ * The kept rows of A [r, in] (from aT [in, r]), entries of E and columns of B [out, r] (from bT [r, out]).
+ * Read with data(), which every backend (webgpu too) answers.
+ */
+export async function adaloraTensors(layers: readonly AdaloraLayer[], pattern: RankPattern | null): Promise<TensorToWrite[]> {
+  const values = await Promise.all(layers.map((l) => Promise.all([l.aT.data(), l.bT.data(), l.e.data()])));
+  return layers.flatMap((l, li) => {
     const [inF, r] = l.aT.shape as [number, number];
     const out = l.bT.shape[1]!;
     const keep = pattern?.get(l.module) ?? new Array<boolean>(r).fill(true);
     const kept = keep.flatMap((k, i) => (k ? [i] : []));
-    const aT = l.aT.dataSync() as Float32Array;
-    const bT = l.bT.dataSync() as Float32Array;
-    const e = l.e.dataSync() as Float32Array;
+    const [aT, bT, e] = values[li]! as [Float32Array, Float32Array, Float32Array];
     const k = kept.length;
     const a = new Float32Array(k * inF);
     const b = new Float32Array(out * k);
@@ -66,7 +68,7 @@ export function adaloraTensors(layers: readonly AdaloraLayer[], pattern: RankPat
   });
 }
 
-export function saveAdaloraAdapter(dir: string, layers: readonly AdaloraLayer[], pattern: RankPattern | null, meta: AdaloraAdapterMeta): void {
-  writeSafetensors(join(dir, ADAPTER_WEIGHTS), adaloraTensors(layers, pattern));
+export async function saveAdaloraAdapter(dir: string, layers: readonly AdaloraLayer[], pattern: RankPattern | null, meta: AdaloraAdapterMeta): Promise<void> {
+  writeSafetensors(join(dir, ADAPTER_WEIGHTS), await adaloraTensors(layers, pattern));
   writeJsonFile(join(dir, ADAPTER_CONFIG), adaloraAdapterConfig(meta, pattern));
 }

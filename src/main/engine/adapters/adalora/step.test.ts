@@ -1,13 +1,13 @@
 // One AdaLoRA training step against PyTorch (the fixture script computes PEFT's
 // AdaLoraModel.forward on the same truncated adapter and batch): the loss
 // CE + orth_reg_weight·R, R itself, and the gradients of every lora_A, lora_B and
-// lora_E within 1e-4 of the largest value — so the orthogonal regularization is PEFT's.
+// lora_E within 1e-4 of the largest value — so the orthogonal regularization is PEFT's —
+// on every backend of test/backends.ts (wasm, cpu, webgpu).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
-import { selectBackend, type Tf } from '../../backend';
+import { testOnBackends } from '../../../../../test/backends';
 import { SafetensorsFile } from '../../io/safetensors/index';
 import { transpose2d } from '../../models/decoder/load';
 import { loadModel } from '../../models/load-model';
@@ -18,12 +18,8 @@ import { orthRegularization } from './orth';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures');
 const DIR = join(FIXTURES, 'lora', 'tiny-llama-adalora');
-let tf: Tf;
-before(async () => {
-  tf = (await selectBackend({ prefer: 'wasm' })).tf;
-});
 
-test('tiny-llama-adalora: CE + orth_reg_weight·R and the A, B, E gradients match PyTorch', () => {
+testOnBackends('tiny-llama-adalora: CE + orth_reg_weight·R and the A, B, E gradients match PyTorch', async (tf) => {
   const { model } = loadModel(tf, join(FIXTURES, 'models', 'tiny-llama'));
   const ref = SafetensorsFile.open(join(DIR, 'expected_grads.safetensors'));
   const weight = JSON.parse(readFileSync(join(DIR, 'adapter_config.json'), 'utf8')).orth_reg_weight as number;
@@ -38,18 +34,20 @@ test('tiny-llama-adalora: CE + orth_reg_weight·R and the A, B, E gradients matc
       return [0, 1, 2].map((i) => flat.slice(i * t, (i + 1) * t));
     };
     const targets = shiftTargets(rows('labels'), model.options.vocabSize);
-    let orth = NaN;
+    let reg: Tensor | null = null;
     const { value, grads } = tf.tidy(() =>
       tf.variableGrads(() => {
         const ce = tf.div(crossEntropySum(tf, model.forward(rows('input_ids'), rows('attention_mask')), targets), targets.count);
-        const reg = orthRegularization(tf, layers);
-        orth = reg.dataSync()[0]!;
+        reg = tf.keep(orthRegularization(tf, layers));
         return tf.add(ce, tf.mul(reg, weight)) as Scalar;
       }, vars),
     );
+    const orth = (await reg!.data())[0]!;
+    reg!.dispose();
+    const loss = (await value.data())[0]!;
     const rel = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
     assert.ok(rel(orth, ref.readFloat32('orth_reg')[0]!) < 1e-5, `orth_reg ${orth} vs ${ref.readFloat32('orth_reg')[0]}`);
-    assert.ok(rel(value.dataSync()[0]!, ref.readFloat32('loss')[0]!) < 1e-5, `loss ${value.dataSync()[0]} vs ${ref.readFloat32('loss')[0]}`);
+    assert.ok(rel(loss, ref.readFloat32('loss')[0]!) < 1e-5, `loss ${loss} vs ${ref.readFloat32('loss')[0]}`);
 
     for (const layer of layers) {
       for (const [which, v] of [['lora_A', layer.aT], ['lora_B', layer.bT], ['lora_E', layer.e]] as const) {
@@ -57,7 +55,8 @@ test('tiny-llama-adalora: CE + orth_reg_weight·R and the A, B, E gradients matc
         const expected = ref.readFloat32(key);
         const g = grads[(v as Variable).name] as Tensor;
         // A and B are stored transposed; E is [r] for PEFT's [r, 1].
-        const got = g.rank === 2 ? transpose2d(g.dataSync() as Float32Array, g.shape[0]!, g.shape[1]!) : (g.dataSync() as Float32Array);
+        const values = (await g.data()) as Float32Array;
+        const got = g.rank === 2 ? transpose2d(values, g.shape[0]!, g.shape[1]!) : values;
         const scale = Math.max(...expected.map(Math.abs));
         const worst = Math.max(...got.map((x, i) => Math.abs(x - expected[i]!)));
         assert.ok(worst / scale < 1e-4, `${key}: max abs diff ${worst} (largest value ${scale})`);

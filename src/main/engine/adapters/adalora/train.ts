@@ -78,7 +78,8 @@ export function createAdaloraTrainable(ctx: TrainContext, info: MethodInfo): Tra
   });
   const params = layers.flatMap((l) => l.variables().map((variable) => ({ name: variable.name, variable })));
   const fanInFanOut = layers.some((l) => model.linears().find((lin) => lin.name === l.module)?.checkpointLayout === 'in-out');
-  let lastOrth = 0;
+  // The regularizer of the step, kept past variableGrads' scope and read once the step is done (no read inside the gradient pass).
+  let lastOrth: Tensor | null = null;
   return {
     params,
     result: 'adapter',
@@ -86,13 +87,17 @@ export function createAdaloraTrainable(ctx: TrainContext, info: MethodInfo): Tra
     setDropoutSeeds: (seed) => layers.forEach((l, i) => (l.dropoutSeed = seed + i)),
     extraLoss() {
       const reg = orthRegularization(tf, layers);
-      lastOrth = reg.dataSync()[0]!;
+      lastOrth?.dispose();
+      lastOrth = tf.keep(reg);
       return tf.mul(reg, ada.orth_reg_weight) as typeof reg;
     },
-    afterOptimizerStep({ step, grads }) {
+    async afterOptimizerStep({ step, grads }) {
       const byName = new Map<string, Tensor>(params.map((p, i) => [p.variable.name, grads[i]!]));
-      const { budget, ranks } = allocator.step(step, byName);
-      return { metrics: { [METRIC.orthReg]: lastOrth, [METRIC.adaloraBudget]: budget }, ...(ranks ? { ranks } : {}) };
+      const { budget, ranks } = await allocator.step(step, byName);
+      const orth = lastOrth ? (await lastOrth.data())[0]! : 0;
+      lastOrth?.dispose();
+      lastOrth = null;
+      return { metrics: { [METRIC.orthReg]: orth, [METRIC.adaloraBudget]: budget }, ...(ranks ? { ranks } : {}) };
     },
     saveState: () => allocator.state(),
     restoreState: (state) => allocator.restore(state),
@@ -108,6 +113,7 @@ export function createAdaloraTrainable(ctx: TrainContext, info: MethodInfo): Tra
         totalSteps: config.train.steps,
       }),
     dispose() {
+      lastOrth?.dispose();
       allocator.dispose();
       detach();
     },

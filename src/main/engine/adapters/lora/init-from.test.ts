@@ -39,7 +39,7 @@ test('a continued adapter keeps rank_pattern and alpha_pattern, and loads back t
   // B = 0 at init; give it values so the patterns' scalings matter.
   for (const l of [...q, ...v]) tf.tidy(() => (l.bT as unknown as { assign(t: unknown): void }).assign(tf.randomNormal(l.bT.shape, 0, 0.3, 'float32', 7)));
   mkdirSync(source);
-  saveLoraAdapter(tf, source, [...q, ...v], {
+  await saveLoraAdapter(tf, source, [...q, ...v], {
     r: 4, alpha: 8, dropout: 0, rslora: false, targets: ['q_proj', 'v_proj'], baseModel: LLAMA, fanInFanOut: false,
     rankPattern: { v_proj: 2 }, alphaPattern: { v_proj: 6 },
   });

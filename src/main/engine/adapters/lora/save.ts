@@ -54,19 +54,22 @@ export function loraAdapterConfig(meta: LoraAdapterMeta): Record<string, unknown
   };
 }
 
-export function loraTensors(layers: readonly LoraLayer[]): TensorToWrite[] {
-  return layers.flatMap((l) => {
+/** A and B in PEFT's layouts, read with data() (every backend, webgpu too, answers it). */
+export async function loraTensors(layers: readonly LoraLayer[]): Promise<TensorToWrite[]> {
+  const values = await Promise.all(layers.map((l) => Promise.all([l.aT.data(), l.bT.data()])));
+  return layers.flatMap((l, i) => {
     const [inF, r] = l.aT.shape as [number, number];
     const out = l.bT.shape[1]!;
+    const [aT, bT] = values[i]! as [Float32Array, Float32Array];
     return [
-      { name: `${KEY_PREFIX}${l.module}.lora_A.weight`, dtype: 'F32', shape: [r, inF], data: transpose2d(l.aT.dataSync() as Float32Array, inF, r) },
-      { name: `${KEY_PREFIX}${l.module}.lora_B.weight`, dtype: 'F32', shape: [out, r], data: transpose2d(l.bT.dataSync() as Float32Array, r, out) },
+      { name: `${KEY_PREFIX}${l.module}.lora_A.weight`, dtype: 'F32', shape: [r, inF], data: transpose2d(aT, inF, r) },
+      { name: `${KEY_PREFIX}${l.module}.lora_B.weight`, dtype: 'F32', shape: [out, r], data: transpose2d(bT, r, out) },
     ] satisfies TensorToWrite[];
   });
 }
 
 /** Writes the adapter files into `dir` (an existing folder; see writeDirAtomically). */
-export function saveLoraAdapter(_tf: Tf, dir: string, layers: readonly LoraLayer[], meta: LoraAdapterMeta): void {
-  writeSafetensors(join(dir, ADAPTER_WEIGHTS), loraTensors(layers));
+export async function saveLoraAdapter(_tf: Tf, dir: string, layers: readonly LoraLayer[], meta: LoraAdapterMeta): Promise<void> {
+  writeSafetensors(join(dir, ADAPTER_WEIGHTS), await loraTensors(layers));
   writeJsonFile(join(dir, ADAPTER_CONFIG), loraAdapterConfig(meta));
 }

@@ -20,7 +20,7 @@ export const qloraMethod: AdapterMethod = {
   checkConfig: (config) => info.check(config),
   checkInitFrom: (config, source, dir) => checkLoraInitFrom(config, source, dir, 'LORA'),
   // No quant section means QLoRA's recipe: NF4, blocks of 64, double quantization.
-  prepareBase: (_tf, loaded, config) => void quantizeModel(loaded.model, config.quant ?? quantSchema.parse({})),
+  prepareBase: async (_tf, loaded, config) => void (await quantizeModel(loaded.model, config.quant ?? quantSchema.parse({}))),
   createTrainable: (ctx) => createLoraTrainable(ctx, info),
   deltaFactors: loraDeltaFactors,
 };
