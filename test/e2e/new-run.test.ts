@@ -13,9 +13,20 @@ import { openPage, openSession, screenshots, shortConfig } from './tools-harness
 test('a LoRA run started from a config typed into Monaco; an invalid value is marked and blocks the start', async () => {
   const s = await openSession();
   const { page } = s;
-  await openPage(s, '#/new');
+  // Monaco is a chunk of its own: the Runs page never fetches it, the New run page does.
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
+  await openPage(s, '#/');
+  await page.waitForSelector('[data-testid="new-run"]');
+  await page.waitForFunction(() => !document.body.textContent?.includes('Loading runs…'));
+  assert.ok(scripts.includes('/app.js'), scripts.join(' '));
+  assert.deepEqual(scripts.filter((p) => /monaco/.test(p)), [], 'the Runs page fetched Monaco');
+  await page.click('[data-testid="new-run"]');
   await page.waitForSelector('[data-testid="config-ok"]');
   await page.waitForSelector('.monaco-editor .view-lines');
+  assert.equal(scripts.filter((p) => /^\/monaco-setup-\w+\.js$/.test(p)).length, 1, scripts.join(' '));
 
   // Paste a config into Monaco, then type an invalid rank at its line: r: -4 (the
   // JSON Schema says r > 0, and so does zod).
