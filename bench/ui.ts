@@ -10,7 +10,7 @@
 // Run: npm run build && npx tsx bench/ui.ts [--fresh]
 // The 1,000-run registry (20 M metric rows, about 2 GB) is made once under the system
 // temp folder and reused; --fresh makes it again. Writes the "UI" section of BENCHMARKS.md.
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -85,16 +85,35 @@ async function openPage(url: string, hash: string): Promise<Page> {
 // The in-page timers are passed as source text: tsx compiles functions handed to
 // page.evaluate with a __name helper that does not exist in the page.
 
-/** Milliseconds from a hash change until the chart `testId` has drawn `points` x values with `series` series. */
-function timeNavigation(page: Page, hash: string, testId: string, points: number, series: number): Promise<number> {
+/**
+ * Milliseconds from a hash change until the chart `testId` has drawn `series` series
+ * and `points` x values (any number above 0 when null: a reduced series' count depends on its values).
+ */
+function timeNavigation(page: Page, hash: string, testId: string, points: number | null, series: number): Promise<number> {
+  const enough = points === null ? 'Number(fig.dataset.drawnPoints) > 0' : `Number(fig.dataset.drawnPoints) === ${points}`;
   return page.evaluate(`new Promise((done, fail) => {
     const t0 = performance.now();
     window.location.hash = ${JSON.stringify(hash)};
     function check() {
       const fig = document.querySelector('[data-testid="${testId}"]');
       const drawnAt = Number(fig?.dataset.drawnAt ?? 0);
-      if (fig && drawnAt > t0 && Number(fig.dataset.drawnPoints) === ${points} && (fig.dataset.series ?? '').split(',').length === ${series}) done(drawnAt - t0);
+      if (fig && drawnAt > t0 && ${enough} && (fig.dataset.series ?? '').split(',').length === ${series}) done(drawnAt - t0);
       else if (performance.now() - t0 > 60000) fail(new Error('${testId} not drawn within 60 s'));
+      else requestAnimationFrame(check);
+    }
+    check();
+  })`);
+}
+
+/** Milliseconds from a click on "Load every point" until the loss chart has drawn `points` x values. */
+function timeLoadAll(page: Page, points: number): Promise<number> {
+  return page.evaluate(`new Promise((done, fail) => {
+    const fig = document.querySelector('[data-testid="chart-loss"]');
+    const t0 = performance.now();
+    document.querySelector('[data-testid="charts-load-all"]').click();
+    function check() {
+      if (Number(fig.dataset.drawnAt) > t0 && Number(fig.dataset.drawnPoints) === ${points}) done(Number(fig.dataset.drawnAt) - t0);
+      else if (performance.now() - t0 > 60000) fail(new Error('every point not drawn within 60 s'));
       else requestAnimationFrame(check);
     }
     check();
@@ -130,7 +149,7 @@ const WATCH_DRAWN = `(() => {
  * The server's share of a comparison: the same 10 × (runs.get + runs.metrics) sent at
  * once over the WebSocket from Node, timed until the last answer is parsed.
  */
-async function timeServerShare(uiUrl: string, sets: readonly number[][]): Promise<number[]> {
+async function timeServerShare(uiUrl: string, sets: readonly number[][], maxPoints: number): Promise<number[]> {
   const url = new URL(uiUrl);
   const socket = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { headers: { origin: url.origin } });
   await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
@@ -149,11 +168,18 @@ async function timeServerShare(uiUrl: string, sets: readonly number[][]): Promis
   const times: number[] = [];
   for (const ids of sets) {
     const t0 = performance.now();
-    await Promise.all(ids.flatMap((runId) => [ask('runs.get', { runId }), ask('runs.metrics', { runId })]));
+    await Promise.all(ids.flatMap((runId) => [ask('runs.get', { runId }), ask('runs.metrics', { runId, maxPoints })]));
     times.push(performance.now() - t0);
   }
   socket.close();
   return times;
+}
+
+/** How much of a file the OS page cache holds (util-linux fincore), or null where fincore is missing. */
+function pageCachePercent(file: string, bytes: number): number | null {
+  const r = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', file], { encoding: 'utf8' });
+  const resident = Number(r.stdout?.trim());
+  return r.status === 0 && Number.isFinite(resident) ? Math.round((100 * resident) / bytes) : null;
 }
 
 async function main(): Promise<void> {
@@ -191,7 +217,10 @@ async function main(): Promise<void> {
     }
 
     console.error('2. a 100,000-point chart');
-    const firstDraw = await timeNavigation(page, `#/runs/${bigChart}`, 'chart-loss', CHART_POINTS + 0, 2);
+    // The run page reads a long history reduced to its charts' width, then every point on request.
+    const firstDraw = await timeNavigation(page, `#/runs/${bigChart}`, 'chart-loss', null, 2);
+    const reducedPoints = Number(await page.getAttribute('[data-testid="chart-loss"]', 'data-drawn-points'));
+    const loadAll = await timeLoadAll(page, CHART_POINTS);
     const redraws: number[] = [];
     for (let i = 0; i < 6; i++) {
       redraws.push(await timeLogToggle(page));
@@ -202,22 +231,33 @@ async function main(): Promise<void> {
     console.error('3. 10 runs compared on a registry of 1,000 runs × 20,000 points');
     const bigPath = bigRegistry(fresh);
     const bigBytes = statSync(bigPath).size;
+    const cached = pageCachePercent(bigPath, bigBytes);
     const bigUi = await spawnUi(bigPath);
     children.push(bigUi.child);
     const comparePage = await openPage(bigUi.url, '#/bench');
     const compares: number[] = [];
     const pick = createRng(11);
     const sets: number[][] = [];
+    let comparedPoints = 0;
     for (let set = 0; set <= COMPARE_SETS; set++) {
       const ids = new Set<number>();
       while (ids.size < 10) ids.add(1 + Math.floor(pick.next() * BIG_RUNS));
       sets.push([...ids]);
-      const ms = await timeNavigation(comparePage, `#/compare?runs=${[...ids].join(',')}`, 'compare-loss', BIG_POINTS, 10);
+      const ms = await timeNavigation(comparePage, `#/compare?runs=${[...ids].join(',')}`, 'compare-loss', null, 10);
       if (set > 0) compares.push(ms); // the first warms the page's code paths
+      comparedPoints = Number(await comparePage.getAttribute('[data-testid="compare-loss"]', 'data-drawn-points'));
+      await comparePage.evaluate(`window.location.hash = '#/bench'`);
+    }
+    // The page's maxPoints (src/renderer/features/run/chart-points.ts): two per pixel of a 1280-px window at ratio 1.
+    const maxPoints = (await comparePage.evaluate('Math.max(1000, 2 * Math.round(window.innerWidth * window.devicePixelRatio))')) as number;
+    // The same sets again: the registry's pages are in the OS cache now.
+    const warmCompares: number[] = [];
+    for (const ids of sets.slice(1)) {
+      warmCompares.push(await timeNavigation(comparePage, `#/compare?runs=${ids.join(',')}`, 'compare-loss', null, 10));
       await comparePage.evaluate(`window.location.hash = '#/bench'`);
     }
     await comparePage.context().browser()!.close();
-    const serverShare = await timeServerShare(bigUi.url, sets.slice(1));
+    const serverShare = await timeServerShare(bigUi.url, sets.slice(1), maxPoints);
 
     const fmt = (v: number) => `${Math.round(v)} ms`;
     const list = (vs: number[]) => vs.map((v) => Math.round(v)).join(', ');
@@ -235,11 +275,13 @@ ${machineLines(load).join('\n')}
 | metric appended to the registry → drawn on the run page (${LIVE_WRITES} writes, p95 ${fmt(p95(latencies))}) | < 1 s | **${fmt(median(latencies))}** | ${list(latencies)} |
 | 100,000-point loss chart rebuilt and drawn (log scale toggle) | < 100 ms | **${fmt(median(redraws))}** | ${list(redraws)} |
 | 10 runs compared, registry of ${BIG_RUNS.toLocaleString('en-US')} runs × ${BIG_POINTS.toLocaleString('en-US')} points (${(bigBytes / 1e9).toFixed(2)} GB): hash change → overlaid loss chart drawn | < 500 ms | **${fmt(median(compares))}** | ${list(compares)} |
+| the same 10-run sets compared again (their pages now cached) | < 500 ms | **${fmt(median(warmCompares))}** | ${list(warmCompares)} |
 
 - The live path: the UI server tails the metrics table every 250 ms (src/main/services/metrics-tail.ts) and pushes onMetrics over the WebSocket; the page merges and redraws. The tail interval bounds the latency from above by about 250 ms plus the draw.
-- Opening the 100,000-point run (runs.metrics over the WebSocket, merge, first draw of every chart): ${fmt(firstDraw)}.
-- Of the comparison, the server's answers alone (the same 10 × runs.get + runs.metrics sent at once from Node over the WebSocket): median ${fmt(median(serverShare))} (${list(serverShare)}); the rest is the page (parsing, merging, aligning, drawing).
-- The comparison reads each run's record and all its points (${BIG_POINTS.toLocaleString('en-US')} losses and ${BIG_POINTS / 1000} eval losses) and draws five charts, the summary and the config diff; the first comparison after the page loaded is left out.
+- Charts ask runs.metrics for at most maxPoints = 2 × the window's device pixels (${maxPoints} here) per series; a longer series comes back as the first, last, lowest and highest point of each of maxPoints / 4 step ranges (M4, src/main/registry/repos/downsample.ts), read from the covering index metrics_series (migration 003) as one range per series, and sent as columns.
+- Opening the 100,000-point run (runs.metrics over the WebSocket, merge, first draw of every chart): ${fmt(firstDraw)}, its loss drawn from ${reducedPoints.toLocaleString('en-US')} points; "Load every point" until all ${CHART_POINTS.toLocaleString('en-US')} are drawn: ${fmt(loadAll)}. The log-scale redraws above are of that exact 100,000-point chart.
+- Of the comparison, the server's answers alone (the same 10 × runs.get + runs.metrics with maxPoints ${maxPoints}, sent at once from Node over the WebSocket): median ${fmt(median(serverShare))} (${list(serverShare)}); the rest is the page (parsing, merging, aligning, drawing).
+- The comparison reads each run's record and its ${BIG_POINTS.toLocaleString('en-US')} losses (drawn from about ${comparedPoints.toLocaleString('en-US')} distinct steps over the 10 runs) and ${BIG_POINTS / 1000} eval losses, and draws the charts, the summary and the config diff; the first comparison after the page loaded is left out.${cached === null ? '' : ` When the comparisons began, ${cached}% of the registry file was in the OS page cache (fincore); this machine's disk reads about 20 MB/s, so an uncached run costs its pages' reads.`}
 `;
     writeSection('ui', body);
     console.log(body);

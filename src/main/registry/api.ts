@@ -41,6 +41,8 @@ export interface RunsRepo {
    * process is gone is marked (or, where the registry cannot be written, reported) crashed.
    */
   list(options?: { limit?: number; status?: RunStatus }): RunRow[];
+  /** The ids of the runs started from this one (parent_run_id), oldest first. */
+  children(id: number): number[];
   /** Marks every orphaned queued or running run crashed; returns their ids. */
   reconcileOrphans(): number[];
   /**
@@ -71,11 +73,29 @@ export interface RunsRepo {
   delete(id: number): void;
 }
 
+export interface MetricSeriesRow {
+  name: string;
+  steps: number[];
+  /** ±Infinity as numbers, as stored. */
+  values: number[];
+  wallTimes: number[];
+  /** Points of the series in the range read; more than steps.length when reduced. */
+  total: number;
+}
+
 export interface MetricsRepo {
   /** Appends points in one transaction; a repeated (run, name, step) replaces the old value. */
   append(runId: number, points: readonly RecordedMetricPoint[]): void;
   /** Points of one run ordered by step then name, optionally only those after a step. */
   forRun(runId: number, options?: { afterStep?: number; names?: readonly string[] }): RecordedMetricPoint[];
+  /**
+   * Each metric of one run (or only `names`) as columns in step order, by name; only
+   * the steps after `afterStep`; series without such points are left out. With
+   * maxPoints, a longer series is reduced to the first, last, minimum and maximum
+   * of each of maxPoints / 4 step ranges (repos/downsample.ts); `total` counts the
+   * points it stands for.
+   */
+  series(runId: number, options?: { afterStep?: number; names?: readonly string[]; maxPoints?: number }): MetricSeriesRow[];
   /** Rows inserted after `afterId` (any run), oldest first, at most `limit`. */
   tail(afterId: number, limit?: number): MetricRow[];
   /** The largest metric row id so far (0 when empty). */

@@ -2,21 +2,26 @@
 // (router.ts) has validated the request before a handler runs and validates the
 // response after.
 import { dirname } from 'node:path';
-import { toContractPoint } from '../../shared/ipc/schemas';
+import { toContractValues } from '../../shared/ipc/metric-series';
 import { exportJob, importJob } from './cluster/index';
 import type { DesktopHooks, Services } from './index';
 import { inspectFromRequest } from './inspect';
 import type { Handlers } from './router';
-import { configDefaults, listModels, previewData } from './workbench';
+import { configDefaults, listModels } from './workbench';
 
 export function createHandlers(s: Omit<Services, 'router' | 'close'>, baseDir: string, desktop: DesktopHooks | undefined): Handlers {
   const { registry, runs, jobs, doctor } = s;
   return {
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),
-    'runs.metrics': ({ runId, afterStep, names }) => {
+    'runs.metrics': ({ runId, afterStep, names, maxPoints }) => {
       runs.require(runId); // NOT_FOUND for an unknown run rather than an empty curve
-      return registry.metrics.forRun(runId, { ...(afterStep === undefined ? {} : { afterStep }), ...(names ? { names } : {}) }).map(toContractPoint);
+      const series = registry.metrics.series(runId, {
+        ...(afterStep === undefined ? {} : { afterStep }),
+        ...(names ? { names } : {}),
+        ...(maxPoints === undefined ? {} : { maxPoints }),
+      });
+      return series.map((c) => ({ ...c, values: toContractValues(c.values) }));
     },
     'runs.start': ({ config }) => runs.start(config, baseDir),
     'runs.stop': ({ runId }) => runs.stop(runId),
@@ -27,7 +32,7 @@ export function createHandlers(s: Omit<Services, 'router' | 'close'>, baseDir: s
 
     'config.defaults': () => configDefaults(),
     'models.list': () => listModels(registry),
-    'data.preview': (req) => previewData(req),
+    'data.preview': (req) => s.preview.preview(req),
     'inspect.run': (req) => inspectFromRequest(req),
 
     'merge.start': (req) => jobs.merge(req),

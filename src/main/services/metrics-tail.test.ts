@@ -97,7 +97,7 @@ test('runs.metrics answers non-finite values in the same representation', async 
     s.registry.metrics.append(run.id, [{ step: 3, name: 'grad_norm', value: Number.POSITIVE_INFINITY, wallTime: 1 }]);
     const r = await s.router.dispatch('runs.metrics', { runId: run.id });
     assert.ok(r.ok);
-    assert.deepEqual((r.value as { value: unknown }[]).map((p) => p.value), ['Infinity']);
+    assert.deepEqual((r.value as { values: unknown[] }[]).map((c) => c.values), [['Infinity']]);
   } finally {
     await s.close();
   }

@@ -69,11 +69,7 @@ export class RunsService {
       config: run.config,
       checkpoints: this.registry.checkpoints.forRun(runId).map(({ step, path, bytes, createdAt }) => ({ step, path, bytes, createdAt })),
       artifacts: this.registry.artifacts.forRun(runId).map(({ id, kind, path, meta, createdAt }) => ({ id, kind, path, meta, createdAt })),
-      children: this.registry.runs
-        .list()
-        .filter((r) => r.parentRunId === runId)
-        .map((r) => r.id)
-        .reverse(),
+      children: this.registry.runs.children(runId),
       lineage,
       pid: run.pid,
       engineAlive: this.supervisor.isActive(runId) || (run.pid !== null && isEngineProcess(run.pid)),

@@ -16,6 +16,7 @@ import {
   jobProgressEventSchema,
   mergeRequestSchema,
 } from './job-schemas';
+import { metricSeriesSchema } from './metric-series';
 import {
   doctorReportSchema,
   metricPointSchema,
@@ -46,14 +47,21 @@ export const TAG_MAX = 64;
 export const requests = {
   'runs.list': channel(none, z.array(runSummarySchema)),
   'runs.get': channel(byRun, runDetailSchema),
+  /** One entry per metric name with points after afterStep, as columns in step order. */
   'runs.metrics': channel(
     z.strictObject({
       runId: runIdSchema,
       afterStep: z.number().int().min(-1).optional(),
       /** Only these metric names (default: all). */
       names: z.array(z.string().min(1)).min(1).optional(),
+      /**
+       * Per series: a longer one comes back as the first, last, lowest and highest point
+       * of each of maxPoints / 4 step ranges (M4; a chart of that width draws it the same),
+       * its last point always included; a shorter one whole.
+       */
+      maxPoints: z.number().int().min(4).max(1_000_000).optional(),
     }),
-    z.array(metricPointSchema),
+    z.array(metricSeriesSchema),
   ),
   /** The config is checked completely first; an error names the config path. */
   'runs.start': channel(z.strictObject({ config: runConfigSchema }), z.object({ runId: runIdSchema })),

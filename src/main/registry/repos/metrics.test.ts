@@ -101,3 +101,36 @@ test('bad points and unknown runs are refused with named errors', () => {
   );
   assert.deepEqual(reg.metrics.forRun(runId), []);
 });
+
+test('series: columns per name, after a step, reduced to maxPoints with the extremes kept', () => {
+  const { reg, runId } = withRun();
+  const points: RecordedMetricPoint[] = [];
+  for (let step = 1; step <= 1000; step++) {
+    points.push(pt(step, 'loss', step === 500 ? 99 : step === 900 ? -Infinity : 3 - step / 1000));
+    if (step % 100 === 0) points.push(pt(step, 'eval_loss', 4 - step / 1000));
+  }
+  reg.metrics.append(runId, points);
+
+  const all = reg.metrics.series(runId);
+  assert.deepEqual(all.map((s) => [s.name, s.steps.length, s.total]), [['eval_loss', 10, 10], ['loss', 1000, 1000]]);
+  const evals = all[0]!;
+  assert.deepEqual(evals.steps, [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  assert.deepEqual(evals.values.slice(0, 2), [3.9, 3.8]);
+  assert.deepEqual(evals.wallTimes.slice(0, 2), [1_700_000_000_100, 1_700_000_000_200]);
+
+  const reduced = reg.metrics.series(runId, { names: ['loss', 'eval_loss', 'nope'], maxPoints: 100 });
+  const [e, loss] = reduced;
+  assert.equal(reduced.length, 2);
+  assert.deepEqual(e!.steps.length, 10, 'a series within maxPoints stays whole');
+  assert.equal(loss!.total, 1000);
+  assert.ok(loss!.steps.length <= 100 && loss!.steps.length >= 50, `${loss!.steps.length} points`);
+  assert.equal(loss!.values[loss!.steps.indexOf(500)], 99, 'the spike survives');
+  assert.equal(loss!.values[loss!.steps.indexOf(900)], -Infinity);
+  assert.equal(loss!.steps[0], 1);
+  assert.equal(loss!.steps.at(-1), 1000);
+
+  const after = reg.metrics.series(runId, { afterStep: 995 });
+  assert.deepEqual(after.map((s) => [s.name, s.steps]), [['eval_loss', [1000]], ['loss', [996, 997, 998, 999, 1000]]]);
+  assert.deepEqual(reg.metrics.series(runId, { afterStep: 1000 }), []);
+  assert.deepEqual(reg.metrics.series(runId + 1), []);
+});

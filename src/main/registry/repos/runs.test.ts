@@ -43,6 +43,10 @@ test('create returns the stored row; get round-trips the config', () => {
 
   const child = reg.runs.create({ name: 'more', method: 'adalora', config: {}, parentRunId: run.id });
   assert.equal(child.parentRunId, run.id);
+  reg.runs.create({ name: 'unrelated', method: 'lora', config: {} });
+  const second = reg.runs.create({ name: 'again', method: 'lora', config: {}, parentRunId: run.id });
+  assert.deepEqual(reg.runs.children(run.id), [child.id, second.id], 'children, oldest first');
+  assert.deepEqual(reg.runs.children(child.id), []);
 });
 
 test('create validates its input and the parent', () => {

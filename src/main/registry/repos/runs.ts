@@ -102,6 +102,9 @@ export function createRunsRepo(db: Database.Database, probe: OwnerProbe): RunsRe
     `SELECT step, value FROM metrics WHERE run_id = @id AND name = @name ORDER BY step DESC LIMIT 1`,
   );
 
+  // By the runs_parent index: a run page asks for its children on every load.
+  const children = db.prepare<[number], number>('SELECT id FROM runs WHERE parent_run_id = ? ORDER BY id').pluck();
+
   const remove = db.prepare<[number]>(`DELETE FROM runs WHERE id = ? AND status NOT IN ('queued', 'running')`);
 
   /** Why a queued or running row has no owner any more, or null while it has one. */
@@ -167,6 +170,10 @@ export function createRunsRepo(db: Database.Database, probe: OwnerProbe): RunsRe
     get(id) {
       const row = byId.get(id);
       return row && toRunRow(reconcile(row));
+    },
+
+    children(id) {
+      return children.all(id);
     },
 
     list(options = {}) {

@@ -5,7 +5,8 @@ import { downloadBlob } from '../../lib/download';
 import { CompareCharts } from './CompareCharts';
 import { ConfigDiffTable, SummaryTable } from './CompareTables';
 import { comparisonCsv, configDiff, summaryRow, supportsX, X_LABELS, type XMode } from './compare-data';
-import { useCompareRuns } from './useCompareRuns';
+import { METRIC } from '../../../shared/ipc/metric-names';
+import { useCompareRuns, useTokensSeen } from './useCompareRuns';
 
 /** Two or more runs side by side: overlaid curves, what differs in their configs, and a summary. */
 export function ComparePage({ runIds }: { runIds: number[] }) {
@@ -21,6 +22,13 @@ export function ComparePage({ runIds }: { runIds: number[] }) {
   const diff = useMemo(() => (data ? configDiff(data.runs.map((r) => r.config)) : []), [data]);
   const summary = useMemo(() => (data ? data.runs.map((r, i) => summaryRow(r, data.metrics[i]!)) : []), [data]);
   const tokensOk = data ? supportsX(data.metrics, 'tokens') : false;
+  const { tokens, error: tokensError } = useTokensSeen(runIds, xMode === 'tokens' && tokensOk);
+  // On the tokens axis every run's exact per-step counts replace its reduced `tokens` series.
+  const charted = useMemo(() => {
+    if (!data || xMode !== 'tokens') return data?.metrics ?? null;
+    if (!tokens) return null;
+    return data.metrics.map((m, i) => new Map(m).set(METRIC.tokens, tokens[i]?.get(METRIC.tokens) ?? []));
+  }, [data, tokens, xMode]);
 
   const exportCsv = () => {
     const csv = comparisonCsv(summary, diff);
@@ -70,7 +78,12 @@ export function ComparePage({ runIds }: { runIds: number[] }) {
                 </label>
               </ChartControls>
             </div>
-            <CompareCharts runs={data.runs} metrics={data.metrics} xMode={xMode} log={log} smoothing={smoothing} />
+            {tokensError && <ErrorMessage testId="compare-tokens-error">Could not read the token counts: {tokensError}</ErrorMessage>}
+            {charted ? (
+              <CompareCharts runs={data.runs} metrics={charted} xMode={xMode} log={log} smoothing={smoothing} />
+            ) : (
+              !tokensError && <p className="muted">Reading every run&apos;s token counts…</p>
+            )}
           </section>
           <section className="card" aria-labelledby="compare-summary-title">
             <h2 id="compare-summary-title">Summary</h2>

@@ -2,11 +2,13 @@ import { useMemo, useState } from 'react';
 import { ChartControls } from '../../components/chart/ChartControls';
 import { MetricChart } from '../../components/chart/MetricChart';
 import { formatInteger } from '../../lib/format';
+import type { ReducedSeries } from './chart-points';
 import type { MetricSeries } from './metrics-merge';
-import { runCharts } from './run-charts';
+import { metricLabel, runCharts } from './run-charts';
 
 /** Every metric of the run, live, on charts whose cursors move together. */
-export function RunCharts({ metrics, runId }: { metrics: MetricSeries; runId: number }) {
+export function RunCharts(props: { metrics: MetricSeries; runId: number; reduced?: readonly ReducedSeries[]; onLoadAll?: () => void }) {
+  const { metrics, runId, reduced = [], onLoadAll } = props;
   const [log, setLog] = useState(false);
   const [smoothing, setSmoothing] = useState(0);
   const specs = useMemo(() => runCharts(metrics), [metrics]);
@@ -17,6 +19,17 @@ export function RunCharts({ metrics, runId }: { metrics: MetricSeries; runId: nu
         <ChartControls log={log} onLog={setLog} smoothing={smoothing} onSmoothing={setSmoothing} />
       </div>
       <p className="muted small-note">Drag across a chart to zoom, double-click to reset; focus a chart and use ←/→, + and −, 0 from the keyboard.</p>
+      {reduced.length > 0 && (
+        <p className="muted small-note" data-testid="charts-reduced">
+          Long history drawn from the first, last, lowest and highest point of each step range (every spike kept):{' '}
+          {reduced.map((r) => `${metricLabel(r.name)} ${formatInteger(r.shown)} of ${formatInteger(r.total)}`).join(', ')} points.{' '}
+          {onLoadAll && (
+            <button type="button" className="button small" onClick={onLoadAll} data-testid="charts-load-all">
+              Load every point
+            </button>
+          )}
+        </p>
+      )}
       <div className="chart-grid">
         {specs.map((spec) => (
           <MetricChart

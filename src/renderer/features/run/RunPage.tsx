@@ -22,7 +22,7 @@ import { useRunProgress } from './useRunProgress';
 /** One run, live. Rendered with key={runId}, so a different run starts from fresh state. */
 export function RunPage({ runId }: { runId: number }) {
   const { run, error, notFound, seen } = useRun(runId);
-  const { series, error: metricsError } = useLiveMetrics(runId);
+  const { series, error: metricsError, reduced, loadAll } = useLiveMetrics(runId);
   const progress = useRunProgress(runId);
 
   useEffect(() => {
@@ -58,7 +58,7 @@ export function RunPage({ runId }: { runId: number }) {
         </>
       )}
       {metricsError && <ErrorMessage testId="metrics-error">Could not load the metrics so far: {metricsError}</ErrorMessage>}
-      <RunCharts metrics={series} runId={runId} />
+      <RunCharts metrics={series} runId={runId} reduced={reduced} onLoadAll={loadAll} />
       {run && methodInfo(run.method).budgetedRank && <RankHeatmapCard runId={runId} active={ACTIVE_STATUSES.includes(run.status)} />}
       {run && <MemoryCard metrics={series} />}
       {run && (

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricPoint } from '../../../shared/ipc/schemas';
 import type { SeriesPoint } from './metrics-merge';
-import { EMPTY_SERIES, mergeMetricPoints, mergeSeries } from './metrics-merge';
+import { EMPTY_SERIES, mergeMetricColumns, mergeMetricPoints, mergeSeries } from './metrics-merge';
 
 const pt = (name: string, step: number, value: MetricPoint['value'] = step, wallTime = step): MetricPoint => ({ name, step, value, wallTime });
 const steps = (points: readonly MetricPoint[] | undefined) => points?.map((p) => p.step);
@@ -65,4 +65,15 @@ test('appending a long live run stays linear', () => {
   let s = EMPTY_SERIES;
   for (let i = 0; i < 20_000; i++) s = mergeMetricPoints(s, [pt('loss', i)]);
   assert.equal(s.get('loss')!.length, 20_000);
+});
+
+test('runs.metrics columns merge like points; a reduced history then the exact one gives the exact series', () => {
+  const reduced = { name: 'loss', steps: [1, 50, 100], values: [3, 'Infinity' as const, 1], wallTimes: [10, 500, 1000], total: 100 };
+  let s = mergeMetricColumns(EMPTY_SERIES, [reduced]);
+  assert.deepEqual(s.get('loss')!.map((p) => [p.step, p.value, p.wallTime]), [[1, 3, 10], [50, Infinity, 500], [100, 1, 1000]]);
+  s = mergeMetricPoints(s, [pt('loss', 101, 0.9)]); // a live point after the read
+  const exact = { name: 'loss', steps: Array.from({ length: 100 }, (_, i) => i + 1), values: Array.from({ length: 100 }, () => 2), wallTimes: Array.from({ length: 100 }, (_, i) => i), total: 100 };
+  s = mergeMetricColumns(s, [exact]);
+  assert.deepEqual(steps(s.get('loss')), [...exact.steps, 101]);
+  assert.equal(mergeMetricColumns(s, []), s);
 });

@@ -4,6 +4,7 @@
 // independent of how the two interleave, so nothing is lost or doubled on reload.
 // Contract values ('Infinity' / '-Infinity' for non-finite ones) become numbers
 // here, once, so charts see ±Infinity and break the line there.
+import { fromContractValues, type MetricSeriesColumns } from '../../../shared/ipc/metric-series';
 import { metricNumber, type MetricPoint, type RecordedMetricPoint } from '../../../shared/ipc/schemas';
 
 /** A point of a series: the value as a number (±Infinity where the metric overflowed). */
@@ -25,6 +26,18 @@ export function mergeMetricPoints(series: MetricSeries, incoming: readonly Metri
   }
   const next = new Map(series);
   for (const [name, points] of byName) next.set(name, mergeSeries(series.get(name) ?? [], points));
+  return next;
+}
+
+/** runs.metrics' columns merged in like pushed points (by name and step). */
+export function mergeMetricColumns(series: MetricSeries, columns: readonly MetricSeriesColumns[]): MetricSeries {
+  if (columns.length === 0) return series;
+  const next = new Map(series);
+  for (const c of columns) {
+    const values = fromContractValues(c.values);
+    const points = c.steps.map((step, i): SeriesPoint => ({ step, name: c.name, value: values[i]!, wallTime: c.wallTimes[i]! }));
+    next.set(c.name, mergeSeries(next.get(c.name) ?? [], points));
+  }
   return next;
 }
 

@@ -1,13 +1,18 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { MetricPoint } from '../../../shared/ipc/schemas';
 import { client } from '../../api/client';
 import { useConnection } from '../../api/useConnection';
 import { errorMessage } from '../../lib/errors';
-import { EMPTY_SERIES, mergeMetricPoints, type MetricSeries } from './metrics-merge';
+import { chartMaxPoints, reducedSeries, type ReducedSeries } from './chart-points';
+import { EMPTY_SERIES, mergeMetricColumns, mergeMetricPoints, type MetricSeries } from './metrics-merge';
 
 export interface LiveMetrics {
   series: MetricSeries;
   error: string | null;
+  /** Series of the history drawn from fewer points than recorded (long runs); [] once every point is loaded. */
+  reduced: ReducedSeries[];
+  /** Reads the whole history, every point, and merges it in. */
+  loadAll: () => void;
 }
 
 /**
@@ -15,11 +20,16 @@ export interface LiveMetrics {
  * then read the history, then merge history and buffer by (name, step). Reading first
  * would lose the points pushed between the read and the subscription. After a
  * reconnect the history is read again and merged in, filling any gap.
+ *
+ * The history of a long run is read reduced to what a chart can show (chart-points.ts);
+ * points pushed after it are kept exactly, and loadAll() swaps in every recorded point.
  */
 export function useLiveMetrics(runId: number): LiveMetrics {
   const { generation } = useConnection();
   const [series, setSeries] = useState<MetricSeries>(EMPTY_SERIES);
   const [error, setError] = useState<string | null>(null);
+  const [reduced, setReduced] = useState<ReducedSeries[]>([]);
+  const [exact, setExact] = useState(false);
 
   useEffect(() => {
     let disposed = false;
@@ -39,11 +49,12 @@ export function useLiveMetrics(runId: number): LiveMetrics {
       }
     });
 
-    client.request('runs.metrics', { runId }).then(
+    client.request('runs.metrics', exact ? { runId } : { runId, maxPoints: chartMaxPoints() }).then(
       (history) => {
         if (disposed) return;
         const early = goLive();
-        setSeries((s) => mergeMetricPoints(mergeMetricPoints(s, history), early));
+        setSeries((s) => mergeMetricPoints(mergeMetricColumns(s, history), early));
+        setReduced(reducedSeries(history));
         setError(null);
       },
       (err: unknown) => {
@@ -59,7 +70,8 @@ export function useLiveMetrics(runId: number): LiveMetrics {
       disposed = true;
       off();
     };
-  }, [runId, generation]);
+  }, [runId, generation, exact]);
 
-  return { series, error };
+  const loadAll = useCallback(() => setExact(true), []);
+  return { series, error, reduced, loadAll };
 }
