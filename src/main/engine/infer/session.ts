@@ -3,6 +3,7 @@
 // attach an adapter), and load the folder's tokenizer.
 import { quantSchema } from '../../../shared/config/quant';
 import { selectBackend, type Tf } from '../backend';
+import { checkModelFitsAdapter } from '../backends/webgpu-limits';
 import { loadTokenizer, type HfTokenizer } from '../io/tokenizer/index';
 import type { LoadedModel } from '../models/load-model';
 import { openModel } from './open-model';
@@ -26,6 +27,8 @@ export interface SessionOptions {
 
 export async function openModelSession(options: SessionOptions): Promise<ModelSession> {
   const selection = await selectBackend({ prefer: options.backend });
+  // On webgpu, every weight must fit the adapter's buffer limits: told from the headers, before loading.
+  checkModelFitsAdapter(selection.webgpu, options.model);
   const started = Date.now();
   const quant = options.quantize === null ? null : quantSchema.parse({ type: options.quantize, double_quant: options.doubleQuant });
   const opened = await openModel(selection.tf, { model: options.model, adapter: options.adapter, quant });

@@ -4,6 +4,7 @@
 import { readModelConfigJson } from '../models/config-json';
 import { findArchitecture } from '../models/index';
 import { selectBackend } from '../backend';
+import { checkModelFitsAdapter } from '../backends/webgpu-limits';
 import { mergeModel } from '../merge/merge';
 import { verifyMerge, type VerifyResult } from '../merge/verify';
 import { measureQloraMerge, type QloraMergeReport } from '../quant/qlora-merge';
@@ -41,7 +42,9 @@ export async function mergeJob(job: MergeJob, ctx: JobContext): Promise<EngineMe
   else if (!canVerify) verifySkipped = `LoRA Lab has no forward pass for model_type ${JSON.stringify(modelType)} yet`;
   else {
     progress(share, 'verifying: base + adapter vs the merged model');
-    const { tf } = await selectBackend({ prefer: job.backend });
+    const { tf, webgpu } = await selectBackend({ prefer: job.backend });
+    // The verification runs base and merged model on webgpu too: both must fit the adapter's buffer limits.
+    checkModelFitsAdapter(webgpu, job.base);
     verify = await verifyMerge(tf, job.base, job.adapters, result.out);
     // A QLoRA merge is also measured against what was trained: the NF4 base with the adapter unmerged.
     if (job.qlora) qlora = await measureQloraMerge(tf, job.base, job.adapters, result.out, job.qlora, job.dtype);

@@ -7,6 +7,7 @@ import { runConfigSchema, type RunConfig } from '../../../shared/config/run-conf
 import { METRIC } from '../../../shared/ipc/metric-names';
 import { openRegistry, type Registry } from '../../registry/index';
 import { selectBackend, type Tf } from '../backend';
+import { checkModelFitsAdapter } from '../backends/webgpu-limits';
 import { MetricsWriter } from '../metrics-writer';
 import type { RunJob } from '../protocol';
 import { runTraining } from '../train/trainer';
@@ -31,6 +32,13 @@ export async function trainJob(job: RunJob, ctx: JobContext): Promise<number> {
 
     const selection = await selectBackend({ prefer: job.backend });
     ctx.send({ type: 'started', runId: job.runId, backend: selection.backend, pid: process.pid });
+    // On webgpu, every weight and a step's logits must fit the adapter's buffer limits: told from the headers, before loading.
+    const batch = config.train.batch_size;
+    checkModelFitsAdapter(selection.webgpu, config.model, {
+      batchSize: batch,
+      seqLen: config.data.max_seq_len,
+      batchSource: `config train.batch_size (${batch}) × data.max_seq_len (${config.data.max_seq_len}) × vocab_size`,
+    });
 
     const writer = new MetricsWriter(registry.metrics, job.runId);
     const report = async ({ step, loss, tokensPerSecond, etaSeconds, extra }: StepReport) => {
