@@ -1,6 +1,7 @@
 // Acceptance: the `loralab ui` server (and the same services behind Electron's
 // ipcMain handler) keep answering a cheap request within 50 ms while an engine
-// trains and while a merge runs — real processes: a `loralab ui` child, its engine
+// trains, while a merge runs and while New run's data preview tokenizes (its
+// first ask loads the tokenizer in the preview engine) — real processes: a `loralab ui` child, its engine
 // children, and a WebSocket client here. Heavy work never
 // runs in the server's event loop (it forks engines), so its latency is the
 // loop's own. p99 is asserted; p99 and max are printed.
@@ -96,7 +97,7 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 let ui: UiProcess | undefined;
 after(async () => ui?.stop());
 
-test('the ui server answers within 50 ms (p99) while an engine trains and while a merge runs', { timeout: 300_000 }, async () => {
+test('the ui server answers within 50 ms (p99) while an engine trains, while a merge runs and while data previews are made', { timeout: 300_000 }, async () => {
   ui = await startUi(join(tempDir(), 'registry.sqlite'));
   const client = await connect(ui);
   try {
@@ -131,7 +132,20 @@ test('the ui server answers within 50 ms (p99) while an engine trains and while 
     assert.ok(result.ok, result.error ?? '');
     assert.ok(result.result.verify.maxAbsLogitDiff < 1e-3);
 
-    for (const [what, xs] of [['training', training], ['merging', merging]] as const) {
+    // New run asks for a preview on each change of the data path or max_seq_len.
+    let previewed = 0;
+    const previews = (async () => {
+      for (const maxSeqLen of [64, 48, 32, 16, 8]) {
+        const r = await client.request('data.preview', { model: BUNDLED, file: join(DATA, 'train.jsonl'), maxSeqLen, limit: 8 });
+        assert.ok(r.ok, r.error?.message);
+        assert.equal((r.value as { examples: unknown[] }).examples.length, 8);
+        previewed++;
+      }
+    })();
+    const previewing = await latencies(client, () => previewed < 5, 20);
+    await previews;
+
+    for (const [what, xs] of [['training', training], ['merging', merging], ['previewing data', previewing]] as const) {
       const p99 = quantile(xs, 0.99);
       const max = Math.max(...xs);
       if (process.env.LORALAB_DEBUG) console.log(xs.map((x, i) => [i, Math.round(x)]).filter(([, x]) => x! > 30).join(' '));

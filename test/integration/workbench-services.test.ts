@@ -193,6 +193,16 @@ describe('helpers of the workbench', () => {
     const withErrors = await call<{ examples: unknown[]; errors: { line: number; message: string }[] }>('data.preview', { model: BUNDLED, file: bad, maxSeqLen: 64 });
     assert.equal(withErrors.examples.length, 1);
     assert.deepEqual(withErrors.errors.map((e) => e.line), [2, 3]);
+    // Every answer came from one engine process kept warm for previews; the tokenizer never loaded here.
+    const pid = s.preview.pid;
+    assert.ok(pid !== null && pid !== process.pid, 'a preview engine is running');
+    const again = Date.now();
+    await call('data.preview', { model: BUNDLED, file, maxSeqLen: 16, limit: 1 });
+    assert.equal(s.preview.pid, pid, 'the same engine answered again');
+    assert.ok(Date.now() - again < 2000, 'a warm preview is an IPC round trip, not a fork and a tokenizer load');
+    assert.deepEqual(Object.keys(require.cache).filter((k) => /engine[\\/]io[\\/]tokenizer/.test(k)), [], 'no tokenizer module in this process');
+    const notModel = await s.router.dispatch('data.preview', { model: tempDir(), file, maxSeqLen: 16 });
+    assert.ok(!notModel.ok && notModel.error.code === 'VALIDATION' && notModel.error.issues?.[0]?.path === 'model', JSON.stringify(notModel));
   });
 
   test('inspect.run gives the CLI report: ChatGLM-6B r=8 on query_key_value → 3,670,016', async () => {

@@ -1,10 +1,10 @@
 // The engine process entry (built to dist/engine.cjs). Main forks it and sends
-// one job (protocol.ts): train a run, merge, generate, eval, or the doctor's
-// backend report. A training run writes metrics, checkpoints, the adapter and
-// the final status to the registry itself (so nothing is lost if the parent
-// goes away); every job streams progress to the parent. A stop request or
-// SIGTERM ends it after the current step (or token), with a checkpoint to
-// resume from when training.
+// one job (protocol.ts): train a run, merge, generate, eval, the doctor's
+// backend report, or serving data previews until idle. A training run writes
+// metrics, checkpoints, the adapter and the final status to the registry itself
+// (so nothing is lost if the parent goes away); every job streams progress to
+// the parent. A stop request or SIGTERM ends it after the current step (or
+// token), with a checkpoint to resume from when training.
 //
 // Run by hand: node dist/engine.cjs  (then send a job over the IPC channel)
 import { setPriority } from 'node:os';
@@ -13,6 +13,7 @@ import { evalJob } from './jobs/eval';
 import type { JobContext } from './jobs/context';
 import { generateJob } from './jobs/generate';
 import { mergeJob } from './jobs/merge';
+import { servePreviews } from './jobs/preview-server';
 import { trainJob } from './jobs/train';
 import { parseMessage, toEngineSchema, type EngineJob, type FromEngine } from './protocol';
 
@@ -61,6 +62,7 @@ process.on('message', (raw: unknown) => {
   const msg = parseMessage(toEngineSchema, raw, 'the parent');
   if (!msg) return;
   if (msg.type === 'stop') stopRequested = true;
+  else if (msg.type === 'preview-request') previews.request(msg);
   else if (busy) process.stderr.write(`engine: refused a second job (${msg.type}); one engine process runs one job\n`);
   else {
     busy = true;
@@ -86,8 +88,11 @@ async function yieldToEventLoop(): Promise<void> {
 const parentPid = process.ppid;
 const context: JobContext = { send, shouldStop: () => stopRequested || process.ppid !== parentPid, yieldToEventLoop };
 
+const previews = servePreviews(context);
+
 async function runJob(job: EngineJob): Promise<number> {
   if (job.type === 'run') return trainJob(job, context);
+  if (job.type === 'preview') return previews.serve(job);
   if (job.type === 'doctor') {
     send({ type: 'doctor', report: await doctorJob(job) });
     return 0;

@@ -17,6 +17,7 @@ import {
   qloraBaseSchema,
 } from '../../shared/ipc/job-schemas';
 import { quantSchema } from '../../shared/config/quant';
+import { dataPreviewRequestSchema, dataPreviewSchema } from '../../shared/ipc/workbench-schemas';
 import { backendNameSchema, doctorReportSchema, runIdSchema } from '../../shared/ipc/schemas';
 
 /** 'auto' or a backend name; overrides LORALAB_BACKEND when set. */
@@ -63,15 +64,39 @@ export type EvalJob = z.infer<typeof evalJobSchema>;
 export const doctorJobSchema = z.strictObject({ type: z.literal('doctor'), backend, registryPath: z.string() });
 export type DoctorJob = z.infer<typeof doctorJobSchema>;
 
+/**
+ * Parent -> engine: serve data previews (preview-request messages) until idle for
+ * idleMs, keeping the tokenizers it loaded; the one job that answers more than once.
+ */
+export const previewJobSchema = z.strictObject({ type: z.literal('preview'), idleMs: z.number().int().positive() });
+export type PreviewJob = z.infer<typeof previewJobSchema>;
+
+/** Parent -> the preview engine: one data.preview request (validated by the contract, defaults applied). */
+export const previewRequestSchema = z.strictObject({
+  type: z.literal('preview-request'),
+  requestId: z.number().int().min(0),
+  request: dataPreviewRequestSchema,
+});
+export type PreviewRequest = z.infer<typeof previewRequestSchema>;
+
 /** Parent -> engine: finish the current step (or token), record the outcome, exit. */
 export const stopRequestSchema = z.strictObject({ type: z.literal('stop') });
 export type StopRequest = z.infer<typeof stopRequestSchema>;
 
 /** Every job an engine process can run: one per process. */
-export const engineJobSchema = z.discriminatedUnion('type', [runJobSchema, mergeJobSchema, generateJobSchema, evalJobSchema, doctorJobSchema]);
+export const engineJobSchema = z.discriminatedUnion('type', [runJobSchema, mergeJobSchema, generateJobSchema, evalJobSchema, doctorJobSchema, previewJobSchema]);
 export type EngineJob = z.infer<typeof engineJobSchema>;
 
-export const toEngineSchema = z.discriminatedUnion('type', [runJobSchema, mergeJobSchema, generateJobSchema, evalJobSchema, doctorJobSchema, stopRequestSchema]);
+export const toEngineSchema = z.discriminatedUnion('type', [
+  runJobSchema,
+  mergeJobSchema,
+  generateJobSchema,
+  evalJobSchema,
+  doctorJobSchema,
+  previewJobSchema,
+  previewRequestSchema,
+  stopRequestSchema,
+]);
 export type ToEngine = z.infer<typeof toEngineSchema>;
 
 /** The engine's merge result; main adds the run and artifact it records. */
@@ -93,6 +118,15 @@ export const fromEngineSchema = z.discriminatedUnion('type', [
   events.onGenerateToken.extend({ type: z.literal('job-token') }),
   events.onJobDone.omit({ result: true }).extend({ type: z.literal('job-done'), result: jobResultSchema.nullable() }),
   z.object({ type: z.literal('doctor'), report: doctorReportSchema }),
+  z.object({
+    type: z.literal('preview-result'),
+    requestId: z.number().int().min(0),
+    preview: dataPreviewSchema.nullable(),
+    /** A refusal as the router reports it (code, message, the failing fields). */
+    error: z
+      .object({ code: z.enum(['VALIDATION', 'NOT_FOUND', 'INTERNAL']), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+      .nullable(),
+  }),
 ]);
 export type FromEngine = z.infer<typeof fromEngineSchema>;
 

@@ -11,6 +11,7 @@ import { createHandlers } from './handlers';
 import { JobsService } from './jobs';
 import { MetricsTail } from './metrics-tail';
 import { engineEntry } from './paths';
+import { PreviewService } from './preview';
 import { RunsService } from './runs';
 import { reconcileOrphans, Supervisor } from './supervisor';
 import { openRegistry, defaultRegistryPath, type Registry } from '../registry/index';
@@ -41,6 +42,8 @@ export interface Services {
   runs: RunsService;
   jobs: JobsService;
   doctor: DoctorService;
+  /** data.preview, answered by an engine process kept warm for it. */
+  preview: PreviewService;
   router: Router;
   close(): Promise<void>;
 }
@@ -54,9 +57,10 @@ export function createServices(options: ServicesOptions = {}): Services {
   const runs = new RunsService(registry, supervisor, hub);
   const jobs = new JobsService({ registry, hub, engineEntry: entry, backend: options.backend });
   const doctor = new DoctorService({ engineEntry: entry, registryPath: registry.path, backend: options.backend });
+  const preview = new PreviewService({ engineEntry: entry });
   const tail = new MetricsTail(registry, hub);
   tail.start();
-  const parts = { registry, hub, supervisor, runs, jobs, doctor };
+  const parts = { registry, hub, supervisor, runs, jobs, doctor, preview };
   const router = createRouter(createHandlers(parts, options.baseDir ?? process.cwd(), options.desktop));
 
   return {
@@ -65,7 +69,7 @@ export function createServices(options: ServicesOptions = {}): Services {
     async close() {
       tail.poll();
       tail.stop();
-      await Promise.all([supervisor.shutdown(), jobs.shutdown()]);
+      await Promise.all([supervisor.shutdown(), jobs.shutdown(), preview.shutdown()]);
       registry.close();
     },
   };

@@ -1,12 +1,10 @@
-// The workbench's helper services: the starter config (config.defaults), the
-// model list (models.list) and the tokenized data preview (data.preview).
+// The workbench's helper services: the starter config (config.defaults) and the
+// model list (models.list). The tokenized data preview (data.preview) loads a
+// tokenizer, so it runs in an engine process (preview.ts, engine/jobs/preview.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
-import type { DataPreview, DataPreviewRequest, ModelEntry } from '../../shared/ipc/workbench-schemas';
-import { LoraLabError } from '../../shared/ipc/result';
-import type { HfTokenizer } from '../engine/io/tokenizer/index';
-import { dataLines, parseJsonLine } from '../engine/data/jsonl';
+import type { ModelEntry } from '../../shared/ipc/workbench-schemas';
 import type { Registry } from '../registry/index';
 import { parseRunConfig } from './config-file';
 import { resourcesDir } from './paths';
@@ -68,62 +66,4 @@ export function listModels(registry: Registry, resources = resourcesDir()): Mode
     out.push({ path: p, name: basename(p), source: 'recent', modelType: modelTypeOf(p) });
   }
   return out;
-}
-
-// Loading a tokenizer.json (megabytes for a large vocabulary) is the costly part;
-// the editor asks again on every change of the data path or max_seq_len.
-const tokenizers = new Map<string, Promise<HfTokenizer | null>>();
-function cachedTokenizer(model: string): Promise<HfTokenizer | null> {
-  let t = tokenizers.get(model);
-  if (!t) {
-    // Loaded on first use: the app and the ui server start without the tokenizer library.
-    t = import('../engine/io/tokenizer/index').then(({ loadTokenizer }) => loadTokenizer(model));
-    tokenizers.set(model, t);
-    t.catch(() => tokenizers.delete(model));
-    if (tokenizers.size > 4) tokenizers.delete(tokenizers.keys().next().value!);
-  }
-  return t;
-}
-
-/** The first `limit` examples of a data file exactly as training encodes them, and every line that would fail. */
-export async function previewData(req: DataPreviewRequest): Promise<DataPreview> {
-  const model = resolve(req.model);
-  const file = resolve(req.file);
-  if (!isModelDir(model)) throw new LoraLabError('VALIDATION', `model: ${model} is not a model folder (no config.json)`, [{ path: 'model', message: 'not a model folder' }]);
-  const tokenizer = await cachedTokenizer(model);
-  const { encodeExample, IGNORE_INDEX } = await import('../engine/io/tokenizer/index');
-  const preview: DataPreview = { examples: [], total: 0, errors: [] };
-  // Read with the engine's limits (regular files only, bounded size and line length),
-  // so a path such as /dev/zero cannot grow this process; errors name file:line, not bytes.
-  const lines = dataLines(file);
-  for (;;) {
-    let next: IteratorResult<{ line: number; text: string }>;
-    try {
-      next = lines.next();
-    } catch (err) {
-      const message = (err as Error).message;
-      throw new LoraLabError('VALIDATION', `file: ${message}`, [{ path: 'file', message }]);
-    }
-    if (next.done) break;
-    const { line, text: lineText } = next.value;
-    preview.total++;
-    try {
-      const ex = encodeExample(tokenizer, parseJsonLine(lineText, { file, line }), { file, line });
-      if (preview.examples.length >= req.limit) continue;
-      const n = Math.min(ex.inputIds.length, req.maxSeqLen);
-      preview.examples.push({
-        line,
-        truncated: ex.inputIds.length > req.maxSeqLen,
-        tokens: ex.inputIds.slice(0, n).map((id, k) => ({
-          id,
-          text: tokenizer ? tokenizer.decode([id]) : String(id),
-          // The loss predicts token k from the tokens before it, so the first token is never learned.
-          learned: k > 0 && ex.labels[k] !== IGNORE_INDEX,
-        })),
-      });
-    } catch (err) {
-      if (preview.errors.length < 50) preview.errors.push({ line, message: (err as Error).message });
-    }
-  }
-  return preview;
 }
