@@ -95,21 +95,31 @@ test('a CLI run is watched live on every chart, survives a reload, and the UI sa
   assert.deepEqual(pageErrors, []);
 });
 
-test('Stop in the UI stops a run that `loralab train` started in another process; Resume continues it', async () => {
+test('Stop in the UI stops a run that `loralab train` started in another process; Resume (on the newest checkpoint only) continues it', async () => {
   const { url } = await startUi(registryPath);
   const { page, pageErrors } = await openBrowser(join(dir, 'stop'));
-  const { runId, exited } = await trainFromCli(registryPath, writeTinyConfig(dir, { name: 'long', steps: 500 }));
+  const { runId, exited } = await trainFromCli(registryPath, writeTinyConfig(dir, { name: 'long', steps: 500, saveEvery: 2 }));
   await page.goto(`${url}#/runs/${runId}`);
-  await until('the run to train', async () => (await chartState(page, 'chart-loss')).drawn > 0, 90_000);
+  await until('the run to train past a checkpoint', async () => (await chartState(page, 'chart-loss')).drawn > 2, 90_000);
   await page.click('[data-testid="stop-run"]');
   await until('stopped', async () => (await runStatus(page)) === 'stopped', 60_000);
   assert.equal(await exited, 1, 'loralab train exits 1 when its run did not complete');
   const registry = openRegistry(registryPath, { readonly: true });
   const run = registry.runs.get(runId)!;
   const steps = registry.metrics.forRun(runId, { names: ['loss'] }).length;
+  const checkpoints = registry.checkpoints.forRun(runId).map((c) => c.step);
   registry.close();
   assert.equal(run.status, 'stopped');
   assert.ok(steps < 500, `the run went on to step ${steps}`);
+  // Resume continues this run from its newest checkpoint only (from an older one it would
+  // overwrite what came after); every checkpoint offers "Continue from here", a new run.
+  assert.ok(checkpoints.length >= 2, `checkpoints at ${checkpoints.join(', ')}`);
+  const newest = Math.max(...checkpoints);
+  await page.locator(`[data-testid="checkpoint-${newest}"]`).waitFor();
+  for (const step of checkpoints) {
+    assert.equal(await page.locator(`[data-testid="resume-from-${step}"]`).count(), step === newest ? 1 : 0, `Resume at step ${step}`);
+    assert.equal(await page.locator(`[data-testid="continue-from-${step}"]`).count(), 1, `Continue from here at step ${step}`);
+  }
   // The history says it stopped; a stop writes a checkpoint, so Resume continues the same run.
   assert.match((await page.textContent('[data-testid="run-history"]')) ?? '', /stopped/);
   await page.click('[data-testid="resume-run"]');

@@ -125,8 +125,10 @@ export class RunsService {
   }
 
   /**
-   * Continues a stopped, crashed or failed run from its newest checkpoint (or the
-   * given checkpoint folder): same run id, same curve, the engine picks up the exact state.
+   * Continues a stopped, crashed or failed run from its newest checkpoint (the run
+   * id, or that checkpoint's folder): same run id, same curve, the engine picks up
+   * the exact state. An older checkpoint is refused (CONFLICT): continuing the same
+   * run from it would overwrite what came after; a new run with init_from does not.
    */
   resume(target: number | string): { runId: number; checkpoint: string } {
     let runId: number;
@@ -142,6 +144,17 @@ export class RunsService {
         .flatMap((r) => this.registry.checkpoints.forRun(r.id))
         .find((c) => resolve(c.path) === resolve(target));
       if (!found) throw new LoraLabError('NOT_FOUND', `${target} is not a checkpoint recorded in this registry`);
+      // Resuming continues the same run, writing the steps after the checkpoint again:
+      // from an older checkpoint that would overwrite the later checkpoint folders and
+      // metrics of the same run. A new run from it (init_from) keeps them all.
+      const newest = this.registry.checkpoints.latest(found.runId);
+      if (newest && newest.step > found.step) {
+        throw new LoraLabError(
+          'CONFLICT',
+          `${found.path} is run ${found.runId}'s checkpoint at step ${found.step}, not its newest (step ${newest.step}): resuming from it would train over the later checkpoints and metrics. ` +
+            `Start a new run from it instead (the run page's "Continue from here", or init_from: ${found.path}); resume continues only from the newest.`,
+        );
+      }
       runId = found.runId;
       checkpoint = found.path;
     }
