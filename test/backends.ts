@@ -24,10 +24,11 @@ if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND
 /**
  * Switches the engine to `backend` and returns the selection, or — for webgpu on
  * a machine without it — null after asserting why (see the file header).
+ * `resolveFrom` is where the optional packages are looked up (default: LoRA Lab's root).
  */
-export async function useBackend(backend: TestBackend, t?: TestContext): Promise<BackendSelection | null> {
+export async function useBackend(backend: TestBackend, t?: TestContext, resolveFrom?: string): Promise<BackendSelection | null> {
   try {
-    return await selectBackend({ prefer: backend });
+    return await selectBackend({ prefer: backend, ...(resolveFrom ? { resolveFrom } : {}) });
   } catch (err) {
     if (backend !== 'webgpu' || !(err instanceof BackendError) || err.code !== 'BACKEND_UNAVAILABLE') throw err;
     assert.notEqual(process.env.LORALAB_REQUIRE_WEBGPU, '1', `LORALAB_REQUIRE_WEBGPU=1 but ${err.message}`);
