@@ -1,6 +1,7 @@
 // The training loop in-process on the webgpu backend (through Mesa's llvmpipe
 // here; see test/backends.ts for a machine without it), each method against the
-// same run on wasm: LoRA, QLoRA and AdaLoRA (with its masking steps) give the
+// same run on wasm: LoRA, QLoRA, AdaLoRA (with its masking steps) and full
+// fine-tuning (the embedding table's gradient, kernels/embedding-grad.ts) give the
 // same loss, gradient norm and method metrics per step within float32 noise, and
 // the same ranks; over a LoRA run the tensor count and the bytes held in GPU
 // buffers after step 5 equal those after the last step, and both return to
@@ -18,7 +19,7 @@ import { runTraining, type StepInfo } from './trainer';
 const LLAMA = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'models', 'tiny-llama');
 const DATA = join(LLAMA, 'eval.jsonl');
 
-function config(method: 'lora' | 'qlora' | 'adalora', steps: number, extra: Partial<RunConfigInput> = {}) {
+function config(method: 'lora' | 'qlora' | 'adalora' | 'full', steps: number, extra: Partial<RunConfigInput> = {}) {
   return runConfigSchema.parse({
     name: `webgpu-${method}`,
     model: LLAMA,
@@ -72,6 +73,7 @@ const cases = [
   { method: 'qlora', steps: 4, extra: {} },
   // init_r 6 → target 4 over steps 3–4 (tinit 2, tfinal 2 of 6, a mask every step), then frozen.
   { method: 'adalora', steps: 6, extra: { adalora: { init_r: 6, target_r: 4, tinit: 2, tfinal: 2, delta_t: 1 } } },
+  { method: 'full', steps: 3, extra: { lora: undefined } },
 ] as const;
 
 for (const c of cases) {
