@@ -7,7 +7,7 @@ import { SeriesSampler, type SeriesColumns } from './downsample';
 
 function sample(steps: readonly number[], value: (step: number) => number, maxPoints: number): SeriesColumns & { total: number } {
   const s = new SeriesSampler(maxPoints, steps[0]!, steps[steps.length - 1]!);
-  for (const step of steps) s.add([step, value(step), 1000 + step]);
+  for (const step of steps) s.add(step, value(step), 1000 + step);
   return { ...s.result(), total: s.total };
 }
 

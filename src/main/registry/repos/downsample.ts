@@ -15,22 +15,12 @@ export interface SeriesColumns {
   wallTimes: number[];
 }
 
-/** A point as the registry reads it: [step, value, wallTime]. */
-export type SeriesRow = readonly [step: number, value: number, wallTime: number];
-type Point = SeriesRow;
-
-interface Bucket {
-  first: Point;
-  last: Point;
-  min: Point;
-  max: Point;
-}
-
 /**
  * Takes the points of one series (ascending steps within [firstStep, lastStep]) one
  * at a time and keeps them all while there are at most maxPoints; beyond that, the
  * first, last, minimum and maximum of each of maxPoints / 4 equal step ranges.
- * Memory stays O(maxPoints) however long the series is.
+ * Memory stays O(maxPoints) however long the series is, and a point costs a few
+ * comparisons, no allocation (the open bucket's four roles are plain fields).
  */
 export class SeriesSampler {
   private readonly buckets: number;
@@ -39,7 +29,19 @@ export class SeriesSampler {
   private keepWhole = true;
   private readonly sampled: SeriesColumns = { steps: [], values: [], wallTimes: [] };
   private current = -1;
-  private bucket: Bucket | null = null;
+  // The open bucket: step, value and wall time of its first, last, lowest and highest point.
+  private fs = 0;
+  private fv = 0;
+  private fw = 0;
+  private ls = 0;
+  private lv = 0;
+  private lw = 0;
+  private mins = 0;
+  private minv = 0;
+  private minw = 0;
+  private maxs = 0;
+  private maxv = 0;
+  private maxw = 0;
   /** Points taken so far. */
   total = 0;
 
@@ -53,24 +55,34 @@ export class SeriesSampler {
     this.span = Math.max(1, lastStep - firstStep + 1);
   }
 
-  add(p: SeriesRow): void {
-    const [step, value, wallTime] = p;
+  add(step: number, value: number, wallTime: number): void {
     this.total++;
     if (this.keepWhole) {
       if (this.total <= this.maxPoints) push(this.whole, step, value, wallTime);
       else this.keepWhole = false;
     }
     const b = Math.min(this.buckets - 1, Math.max(0, Math.floor(((step - this.firstStep) * this.buckets) / this.span)));
-    const k = this.bucket;
-    if (!k || b !== this.current) {
+    if (b !== this.current) {
       this.close();
       this.current = b;
-      this.bucket = { first: p, last: p, min: p, max: p };
+      this.fs = this.ls = this.mins = this.maxs = step;
+      this.fv = this.lv = this.minv = this.maxv = value;
+      this.fw = this.lw = this.minw = this.maxw = wallTime;
       return;
     }
-    k.last = p;
-    if (value < k.min[1]) k.min = p;
-    if (value > k.max[1]) k.max = p;
+    this.ls = step;
+    this.lv = value;
+    this.lw = wallTime;
+    if (value < this.minv) {
+      this.mins = step;
+      this.minv = value;
+      this.minw = wallTime;
+    }
+    if (value > this.maxv) {
+      this.maxs = step;
+      this.maxv = value;
+      this.maxw = wallTime;
+    }
   }
 
   /** The whole series when it was short enough, else the bucket extremes in step order. */
@@ -81,16 +93,19 @@ export class SeriesSampler {
   }
 
   private close(): void {
-    const k = this.bucket;
-    if (!k) return;
-    const points = [k.first, k.min, k.max, k.last].sort((a, b) => a[0] - b[0]);
-    let prev = -1;
-    for (const [step, value, wallTime] of points) {
-      if (step === prev) continue; // the same point in two roles (a bucket's first is often its max)
-      push(this.sampled, step, value, wallTime);
-      prev = step;
+    if (this.current < 0) return;
+    // first ≤ min, max ≤ last by step; the two extremes in the order they occurred.
+    const out = this.sampled;
+    push(out, this.fs, this.fv, this.fw);
+    const [a, b] = this.mins <= this.maxs ? ['min', 'max'] as const : ['max', 'min'] as const;
+    for (const role of [a, b]) {
+      const step = role === 'min' ? this.mins : this.maxs;
+      // The same point in two roles (a bucket's first is often its max) is kept once.
+      if (step === out.steps[out.steps.length - 1]) continue;
+      push(out, step, role === 'min' ? this.minv : this.maxv, role === 'min' ? this.minw : this.maxw);
     }
-    this.bucket = null;
+    if (this.ls !== out.steps[out.steps.length - 1]) push(out, this.ls, this.lv, this.lw);
+    this.current = -1;
   }
 }
 

@@ -134,3 +134,25 @@ test('series: columns per name, after a step, reduced to maxPoints with the extr
   assert.deepEqual(reg.metrics.series(runId, { afterStep: 1000 }), []);
   assert.deepEqual(reg.metrics.series(runId + 1), []);
 });
+
+test('series reads exact doubles and ±Infinity, across read pages of a long series', () => {
+  const { reg, runId } = withRun();
+  const awkward = [0.1 + 0.2, 1 / 3, 5e-324, 1.7976931348623157e308, -2.2250738585072014e-308, 123456789.12345679, Infinity, -Infinity];
+  reg.metrics.append(runId, awkward.map((v, i) => pt(i + 1, 'grad_norm', v)));
+  assert.deepEqual(reg.metrics.series(runId, { names: ['grad_norm'] })[0]!.values, awkward);
+
+  // More points than one read page (65,536): the exact read has them all, in order.
+  const n = 70_000;
+  const points: RecordedMetricPoint[] = [];
+  for (let step = 1; step <= n; step++) points.push(pt(step, 'loss', Math.sin(step) + step / n));
+  reg.metrics.append(runId, points);
+  const [exact] = reg.metrics.series(runId, { names: ['loss'] });
+  assert.equal(exact!.steps.length, n);
+  assert.equal(exact!.total, n);
+  assert.ok(exact!.steps.every((s, i) => s === i + 1));
+  assert.deepEqual(exact!.values.slice(65_535, 65_538), points.slice(65_535, 65_538).map((p) => p.value));
+  const [reduced] = reg.metrics.series(runId, { names: ['loss'], maxPoints: 1000 });
+  assert.equal(reduced!.total, n);
+  assert.equal(reduced!.steps.at(-1), n);
+  assert.equal(Math.max(...reduced!.values), Math.max(...points.map((p) => p.value)));
+});

@@ -8,11 +8,11 @@ import type Database from 'better-sqlite3';
 import type { RecordedMetricPoint } from '../../../shared/ipc/schemas';
 import type { MetricRow, MetricSeriesRow, MetricsRepo } from '../api';
 import { RegistryError } from '../errors';
-import { SeriesSampler, type SeriesRow } from './downsample';
+import { SeriesSampler, type SeriesColumns } from './downsample';
 import { isForeignKeyError } from './sql-errors';
 
 const DEFAULT_TAIL_LIMIT = 5000;
-const SERIES_PAGE = 8192;
+const SERIES_PAGE = 65_536;
 
 interface Row {
   id: number;
@@ -81,18 +81,23 @@ export function createMetricsRepo(db: Database.Database): MetricsRepo {
      SELECT name FROM n WHERE name IS NOT NULL`,
   ).pluck();
   // Read in pages by step (keyset), so a long series never sits in memory whole
-  // when it is being reduced; .all() of raw rows is about twice as fast as iterate().
+  // when it is being reduced. Each page comes as three JSON arrays built by SQLite and
+  // parsed natively: about twice as fast as a JS array per row (.raw().all()), and
+  // exact (SQLite writes a REAL with the digits that round-trip, ±Infinity as ±9e999,
+  // which JSON.parse reads back as ±Infinity).
   const seriesPage = db
-    .prepare<[number, string, number, number], SeriesRow>(
-      'SELECT step, value, wall_time FROM metrics WHERE run_id = ? AND name = ? AND step > ? ORDER BY step LIMIT ?',
+    .prepare<[number, string, number, number], [string, string, string]>(
+      `SELECT json_group_array(step), json_group_array(value), json_group_array(wall_time)
+       FROM (SELECT step, value, wall_time FROM metrics WHERE run_id = ? AND name = ? AND step > ? ORDER BY step LIMIT ?)`,
     )
     .raw();
-  function* seriesRows(runId: number, name: string, after: number): Generator<SeriesRow> {
+  function* seriesPages(runId: number, name: string, after: number): Generator<SeriesColumns> {
     for (let from = after; ; ) {
-      const page = seriesPage.all(runId, name, from, SERIES_PAGE);
-      yield* page;
-      if (page.length < SERIES_PAGE) return;
-      from = page[page.length - 1]![0];
+      const [steps, values, wallTimes] = seriesPage.get(runId, name, from, SERIES_PAGE)!;
+      const page: SeriesColumns = { steps: JSON.parse(steps) as number[], values: JSON.parse(values) as number[], wallTimes: JSON.parse(wallTimes) as number[] };
+      yield page;
+      if (page.steps.length < SERIES_PAGE) return;
+      from = page.steps[page.steps.length - 1]!;
     }
   }
   const firstStep = db
@@ -133,19 +138,21 @@ export function createMetricsRepo(db: Database.Database): MetricsRepo {
         const first = firstStep.get(runId, name, after);
         if (first === undefined) continue;
         if (options.maxPoints === undefined) {
-          const steps: number[] = [];
-          const values: number[] = [];
-          const wallTimes: number[] = [];
-          for (const [step, value, wallTime] of seriesRows(runId, name, after)) {
-            steps.push(step);
-            values.push(value);
-            wallTimes.push(wallTime);
+          const all: SeriesColumns = { steps: [], values: [], wallTimes: [] };
+          for (const page of seriesPages(runId, name, after)) {
+            if (all.steps.length === 0) Object.assign(all, page);
+            else {
+              for (const k of ['steps', 'values', 'wallTimes'] as const) for (const v of page[k]) all[k].push(v);
+            }
           }
-          out.push({ name, steps, values, wallTimes, total: steps.length });
+          out.push({ name, ...all, total: all.steps.length });
           continue;
         }
         const sampler = new SeriesSampler(options.maxPoints, first, lastStep.get(runId, name, after)!);
-        for (const row of seriesRows(runId, name, after)) sampler.add(row);
+        for (const page of seriesPages(runId, name, after)) {
+          const { steps, values, wallTimes } = page;
+          for (let i = 0; i < steps.length; i++) sampler.add(steps[i]!, values[i]!, wallTimes[i]!);
+        }
         out.push({ name, ...sampler.result(), total: sampler.total });
       }
       return out;
