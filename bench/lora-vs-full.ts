@@ -11,13 +11,17 @@
 // then the ratios. A diagnostic child per method then follows the wasm heap through
 // one forward+backward (what the tensors saved for the backward pass cost, with
 // tfjs-backend-wasm's copying Identity kernel and with one that shares the buffer
-// as the cpu backend's does). Writes the "lora-vs-full" section of BENCHMARKS.md.
-// Run: npx tsx bench/lora-vs-full.ts      (or: npm run bench:lora-vs-full; about 1 minute)
+// as the cpu backend's does). Then PyTorch takes the same two steps on the same
+// model folder and the trainer's first batch (bench/train_torch.py --method lora with
+// the trainer's initial adapter, and --method full), so the LoRA / full step-time
+// ratio of both is measured in the same run and compared. Writes the "lora-vs-full"
+// section of BENCHMARKS.md.
+// Run: npx tsx bench/lora-vs-full.ts      (or: npm run bench:lora-vs-full; about 2 minutes)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runConfigSchema, type RunConfig } from '../src/shared/config/run-config';
-import { selectBackend, type Tf } from '../src/main/engine/backend';
+import { selectBackend } from '../src/main/engine/backend';
 import { readExamples } from '../src/main/engine/data/jsonl';
 import { padBatch } from '../src/main/engine/infer/evaluate';
 import { loadModel } from '../src/main/engine/models/load-model';
@@ -28,6 +32,9 @@ import { runTraining } from '../src/main/engine/train/trainer';
 import { mulberry32, writeRandomLlama, type LlamaShape } from './make-model';
 import { PeakSampler, runChild, traceLine, type MemoryPeak } from './memory';
 import { loadAverage, machineLines, mb, median, today, writeSection } from './report';
+import { torchLines, torchSteps, type OursStep } from './lora-vs-full-torch';
+import { copyingIdentity, trackAllocations, wasmHeapBytes, type WasmModule } from './wasm-heap';
+import type { TorchTrainResult } from './torch-train';
 
 /** resources/models/lab-tiny-llama/config.json's shape (head_dim 64 = hidden / heads). */
 const LAB_TINY: LlamaShape = { vocab: 4096, hidden: 256, layers: 4, heads: 4, kvHeads: 2, intermediate: 704, maxPositions: 512, tieWordEmbeddings: true };
@@ -40,10 +47,14 @@ const LORA = { r: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'v_proj'] };
 const METHODS = ['lora', 'full'] as const;
 type Method = (typeof METHODS)[number];
 const SAMPLE_MS = 5;
+const LR = 1e-4;
 const COMMAND = 'npx tsx bench/lora-vs-full.ts';
 
 interface ChildResult {
   method: Method;
+  wasmThreads: number | null;
+  /** CPU seconds over wall seconds in the timed steps. */
+  coresUsed: number;
   baselineRss: number;
   hwmReset: boolean;
   trainableParams: number;
@@ -111,7 +122,8 @@ function parent(): void {
         return r;
       }),
     );
-    const body = report(written.params, results as [ChildResult, ChildResult], tapes, load);
+    const torch = torchSteps(tmp, dir, METHODS.map((m) => trainConfig(m, dir, data)) as [RunConfig, RunConfig]);
+    const body = report(written.params, results as [ChildResult, ChildResult], tapes, torch, load);
     writeSection('lora-vs-full', body);
     console.log(body);
   } finally {
@@ -121,7 +133,7 @@ function parent(): void {
 
 const peakOf = (p: MemoryPeak) => Math.max(p.sampledRss, p.vmHwm);
 
-function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes: TapeResult[], load: number[]): string {
+function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes: TapeResult[], [tl, tfull]: [TorchTrainResult, TorchTrainResult], load: number[]): string {
   const s = LAB_TINY;
   const step = (r: ChildResult) => median(r.stepSeconds.slice(WARMUP));
   const over = (r: ChildResult, p: MemoryPeak) => peakOf(p) - r.baselineRss;
@@ -147,7 +159,7 @@ function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes:
     `- Date: ${today()}`,
     `- Command: \`${COMMAND}\` (or \`npm run bench:lora-vs-full\`)`,
     ...machineLines(load),
-    `- Node ${process.version}, backend wasm (one core)`,
+    `- Node ${process.version}, backend wasm (${(lora.wasmThreads ?? 1) > 1 ? `threaded build, ${lora.wasmThreads} threads` : 'one thread'})`,
     `- Model: Llama shaped like resources/models/lab-tiny-llama: vocab ${s.vocab}, hidden ${s.hidden}, ${s.layers} layers, ${s.heads} heads / ${s.kvHeads} KV heads, ` +
       `intermediate ${s.intermediate}, tied embeddings: ${params.toLocaleString('en-US')} parameters (${mb(params * 4)} F32)`,
     '',
@@ -161,6 +173,10 @@ function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes:
       `peak memory during the steps **${ratio(over(lora, lora.steps), over(full, full.steps))}**, whole run **${ratio(over(lora, lora.whole), over(full, full.whole))}**`,
     `- Baseline RSS: lora ${mb(lora.baselineRss)}, full ${mb(full.baselineRss)}; totalParams reported by the trainer: lora ${lora.totalParams.toLocaleString('en-US')}, ` +
       `full ${full.totalParams.toLocaleString('en-US')}`,
+    ...torchLines(
+      [lora, full].map((r) => ({ stepSeconds: step(r), trainable: r.trainableParams, firstLoss: r.losses[0]!, coresUsed: r.coresUsed })) as [OursStep, OursStep],
+      [tl, tfull],
+    ),
     '',
     'Where the memory goes: at this size the peak is the step\'s activations, not weights or optimizer state. A diagnostic child per method ' +
       'and Identity kernel runs one warm-up and one measured forward+backward as the trainer does (`tf.variableGrads` of `crossEntropySum` inside ' +
@@ -194,12 +210,12 @@ function trainConfig(method: Method, model: string, data: string): RunConfig {
     method,
     ...(method === 'lora' ? { lora: LORA } : {}),
     data: { train: data, eval: null, max_seq_len: SEQ },
-    train: { steps: WARMUP + RUNS, batch_size: BATCH, lr: 1e-4, schedule: 'constant', warmup_steps: 0, weight_decay: 0, max_grad_norm: 1.0, seed: 42 },
+    train: { steps: WARMUP + RUNS, batch_size: BATCH, lr: LR, schedule: 'constant', warmup_steps: 0, weight_decay: 0, max_grad_norm: 1.0, seed: 42 },
   });
 }
 
 async function trainChild(method: Method, model: string, data: string, outputDir: string, resultFile: string): Promise<void> {
-  const { tf } = await selectBackend({ prefer: 'wasm' });
+  const { tf, wasmThreads } = await selectBackend({ prefer: 'wasm' });
   const config = trainConfig(method, model, data);
   const sampler = await PeakSampler.create(SAMPLE_MS);
   (globalThis as { gc?: () => void }).gc?.();
@@ -212,6 +228,8 @@ async function trainChild(method: Method, model: string, data: string, outputDir
   let tfBytes = 0;
   let wasmHeapAtEnd = 0;
   let last = 0;
+  let cpuLast = process.cpuUsage();
+  let cpuTimed = 0;
   sampler.start();
   await runTraining(
     tf,
@@ -220,10 +238,13 @@ async function trainChild(method: Method, model: string, data: string, outputDir
       onStart: (info) => {
         start = info;
         last = performance.now();
+        cpuLast = process.cpuUsage();
       },
       onStep: ({ step, totalSteps, loss }) => {
         const now = performance.now();
+        const cpu = process.cpuUsage(cpuLast);
         stepSeconds.push((now - last) / 1000);
+        if (step > WARMUP) cpuTimed += (cpu.user + cpu.system) / 1e6;
         losses.push(loss);
         if (step === totalSteps) {
           steps = sampler.peak();
@@ -231,6 +252,7 @@ async function trainChild(method: Method, model: string, data: string, outputDir
           wasmHeapAtEnd = wasmHeapBytes(tf.backend());
         }
         last = performance.now();
+        cpuLast = process.cpuUsage();
       },
       shouldStop: () => false,
     },
@@ -240,6 +262,8 @@ async function trainChild(method: Method, model: string, data: string, outputDir
   const epoch = whole.timeline[0]?.[0] ?? 0;
   const r: ChildResult = {
     method,
+    wasmThreads,
+    coresUsed: cpuTimed / stepSeconds.slice(WARMUP).reduce((a, b) => a + b, 0),
     baselineRss,
     hwmReset: sampler.hwmReset,
     ...start,
@@ -253,12 +277,6 @@ async function trainChild(method: Method, model: string, data: string, outputDir
     timeline: whole.timeline.map(([t, ...rest]) => [Math.round(t - epoch), ...rest]),
   };
   writeFileSync(resultFile, JSON.stringify(r));
-}
-
-interface WasmModule {
-  _malloc(n: number): number;
-  _free(p: number): void;
-  HEAPU8: Uint8Array;
 }
 
 async function tapeChild(method: Method, identity: IdentityMode, model: string, data: string, resultFile: string): Promise<void> {
@@ -304,81 +322,6 @@ async function tapeChild(method: Method, identity: IdentityMode, model: string, 
   trainable.dispose();
   loaded.model.dispose();
   writeFileSync(resultFile, JSON.stringify(result));
-}
-
-/** tfjs-backend-wasm 4.22's own Identity: a fresh buffer and a copy of the input's bytes. */
-function copyingIdentity(tf: Tf): void {
-  const current = tf.getKernel('Identity', 'wasm');
-  if (!current) throw new Error('the wasm backend has no Identity kernel');
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({
-    ...current,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as { dataId: object; shape: number[]; dtype: string };
-      if (x.dtype === 'string') return current.kernelFunc(args);
-      type Heap = { makeOutput(shape: number[], dtype: string): { dataId: object }; typedArrayFromHeap(t: object): { set(v: ArrayLike<number>): void } & ArrayLike<number> };
-      const backend = args.backend as unknown as Heap;
-      const out = backend.makeOutput(x.shape, x.dtype);
-      backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x));
-      return out as never;
-    },
-  });
-}
-
-/**
- * Follows the backend's allocations: wraps wasm._malloc/_free (the backend looks
- * them up on every call) and every wasm kernel, so each live buffer is attributed
- * to the kernel that allocated it.
- */
-function trackAllocations(tf: Tf, wasm: WasmModule) {
-  const malloc = wasm._malloc.bind(wasm);
-  const free = wasm._free.bind(wasm);
-  const buffers = new Map<number, { bytes: number; kernel: string }>();
-  let live = 0;
-  let peak = 0;
-  let kernel = '(outside a kernel)';
-  wasm._malloc = (n) => {
-    const p = malloc(n);
-    buffers.set(p >>> 0, { bytes: n, kernel });
-    live += n;
-    peak = Math.max(peak, live);
-    return p;
-  };
-  wasm._free = (p) => {
-    const b = buffers.get(p >>> 0);
-    if (b) {
-      live -= b.bytes;
-      buffers.delete(p >>> 0);
-    }
-    free(p);
-  };
-  for (const config of tf.getKernelsForBackend('wasm')) {
-    const f = config.kernelFunc;
-    (config as { kernelFunc: typeof f }).kernelFunc = (args) => {
-      const outer = kernel;
-      kernel = config.kernelName;
-      try {
-        return f(args);
-      } finally {
-        kernel = outer;
-      }
-    };
-  }
-  return {
-    /** Counts from here on: only buffers allocated after reset() are live. */
-    reset() {
-      buffers.clear();
-      live = 0;
-      peak = 0;
-    },
-    live: () => live,
-    peak: () => peak,
-    liveFrom: (name: string) => [...buffers.values()].reduce((n, b) => n + (b.kernel === name ? b.bytes : 0), 0),
-  };
-}
-
-function wasmHeapBytes(backend: unknown): number {
-  return (backend as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength ?? 0;
 }
 
 const argv = process.argv.slice(2);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The PyTorch side of bench/train.ts: one LoRA training step as LoRA Lab's trainer takes it.
+"""The PyTorch side of bench/train.ts and bench/lora-vs-full.ts: one training step as LoRA Lab's trainer takes it.
 
 The Llama forward of bench/forward_torch.py (same helpers, imported) with a LoRA branch on
 q_proj and v_proj written out here (no peft, no transformers): y = x·Wᵀ + scaling·(x·Aᵀ)·Bᵀ,
@@ -10,11 +10,14 @@ engine's own optimizer), zero the gradients. Timed like bench/train.ts times the
 warm-up steps, then the median of timed steps, wall clock; forward and backward are timed
 apart as well. A and B are read from an adapter folder (the engine's initial adapter: its
 A, and B = 0), so the first loss is the base model's loss and must equal the engine's.
+With --method full there is no adapter (pass - for it): every weight of the model is a
+trainable leaf and AdamW steps all of them, as the engine's method full does (a tied
+head is the embedding, so it gets both gradients, as in transformers).
 
 Run by bench/train.ts; by hand (Debian's interpreter has torch):
 
     /usr/bin/python3 bench/train_torch.py <model-dir> <adapter-dir> <batch.json> \
-        [--threads 2] [--warmup 2] [--runs 10] [--lr 1e-3] [--max-grad-norm 1.0]
+        [--threads 2] [--warmup 2] [--runs 10] [--lr 1e-3] [--max-grad-norm 1.0] [--method lora|full]
 
 batch.json: {"ids": [[...]]}, every row the same length (no padding). Prints one JSON object.
 """
@@ -70,6 +73,7 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--max-grad-norm", type=float, default=1.0)
+    ap.add_argument("--method", choices=("lora", "full"), default="lora")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -78,12 +82,17 @@ def main():
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
     p = read_model(args.model)
+    full = args.method == "full"
     for t in p.values():
-        t.requires_grad_(False)
-    lora, scaling, adapter_config = read_adapter(args.adapter)
-    if sorted({m.rsplit(".", 1)[1] for m in lora}) != sorted(TARGETS):
-        raise SystemExit(f"adapter targets {sorted(lora)} are not {TARGETS}")
-    params = [t for ab in lora.values() for t in ab]
+        t.requires_grad_(full)
+    if full:
+        lora, scaling, adapter_config = {}, 1.0, {"r": None}
+        params = list(p.values())
+    else:
+        lora, scaling, adapter_config = read_adapter(args.adapter)
+        if sorted({m.rsplit(".", 1)[1] for m in lora}) != sorted(TARGETS):
+            raise SystemExit(f"adapter targets {sorted(lora)} are not {TARGETS}")
+        params = [t for ab in lora.values() for t in ab]
     # The engine's AdamW: β (0.9, 0.999), ε 1e-8, decoupled weight decay (0 here), constant lr.
     opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     with open(args.batch) as f:
@@ -120,6 +129,7 @@ def main():
     median = statistics.median(steps)
     json.dump({
         **torch_environment(),
+        "method": args.method,
         "trainable": sum(t.numel() for t in params),
         "scaling": scaling,
         "r": adapter_config["r"],
