@@ -22,10 +22,11 @@ export function NewRunPage() {
   const [format, setFormat] = useState<ConfigFormat>('yaml');
   const [loadError, setLoadError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  // Read once: the page is mounted per route, and "Continue from here" links carry the query.
+  const [query] = useState(() => parseNewRunQuery(window.location.hash));
 
   useEffect(() => {
     document.title = 'New run — LoRA Lab';
-    const query = parseNewRunQuery(window.location.hash);
     let current = true;
     const load = async (): Promise<string> => {
       if (query.fromRun !== null) {
@@ -42,7 +43,7 @@ export function NewRunPage() {
     return () => {
       current = false;
     };
-  }, []);
+  }, [query]);
 
   const checked = useMemo(() => checkConfigText(text ?? ''), [text]);
   // The estimate and the preview follow the last config that was valid, so they do
@@ -91,6 +92,18 @@ export function NewRunPage() {
           <p className="muted page-lede">Write the config here or fill in the form; both edit the same document. Hover a key for its meaning; Ctrl+Space completes.</p>
         </div>
       </div>
+      {(query.fromRun !== null || query.initFrom) && (
+        // init_from is the config's last key, out of view: say up front where the weights start.
+        <p className="continues-note" data-testid="continues-note">
+          Continues {query.fromRun !== null && <a href={`#/runs/${query.fromRun}`}>run #{query.fromRun}</a>}
+          {query.initFrom && (
+            <>
+              {query.fromRun !== null && ' '}from <code>{query.initFrom}</code>
+            </>
+          )}
+          : the new run starts from those weights (<code>init_from</code> in the config) and is recorded as its child.
+        </p>
+      )}
       {loadError && <ErrorMessage testId="new-run-load-error">Could not load a starting config: {loadError}</ErrorMessage>}
       {text !== null && (
         <>

@@ -44,12 +44,15 @@ export function CheckpointsCard({ run }: { run: RunDetail }) {
                   <td className="path">
                     <code>{c.path}</code>
                   </td>
-                  <td className="row-actions">
-                    {canResume && c.step === newest && <ResumeButton runId={run.id} testId={`resume-from-${c.step}`} />}
-                    <a className="button small" href={newRunHref({ initFrom: c.path, fromRun: run.id })} data-testid={`continue-from-${c.step}`}>
-                      Continue from here
-                    </a>
-                    <ShowInFolderButton path={c.path} />
+                  <td>
+                    {/* A flex box inside the cell: a flex <td> stops being a table cell and loses its row's border. */}
+                    <div className="row-actions">
+                      {canResume && c.step === newest && <ResumeButton runId={run.id} testId={`resume-from-${c.step}`} small />}
+                      <a className="button small" href={newRunHref({ initFrom: c.path, fromRun: run.id })} data-testid={`continue-from-${c.step}`}>
+                        Continue from here
+                      </a>
+                      <ShowInFolderButton path={c.path} />
+                    </div>
                   </td>
                 </tr>
               ))}

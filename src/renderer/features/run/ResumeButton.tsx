@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { errorMessage } from '../../lib/errors';
 
 /** Continues a stopped, crashed or failed run from its newest checkpoint, exactly where it was. */
-export function ResumeButton({ runId, testId = 'resume-run' }: { runId: number; testId?: string }) {
+export function ResumeButton({ runId, testId = 'resume-run', small = false }: { runId: number; testId?: string; small?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -22,7 +22,7 @@ export function ResumeButton({ runId, testId = 'resume-run' }: { runId: number; 
 
   return (
     <>
-      <button type="button" className="button" data-testid={testId} disabled={busy} onClick={resume}>
+      <button type="button" className={small ? 'button small' : 'button'} data-testid={testId} disabled={busy} onClick={resume}>
         {busy ? 'Resuming…' : 'Resume'}
       </button>
       {error && <ErrorMessage testId="resume-error">Could not resume: {error}</ErrorMessage>}

@@ -37,6 +37,11 @@ export function RunProgress({ view }: { view: ProgressView }) {
           <dd data-testid="run-eta">{formatDuration(view.etaSeconds)}</dd>
         </div>
       </dl>
+      {view.starting && (
+        <p className="muted small-note" data-testid="run-starting">
+          Starting: the engine loads the model, tokenizes the data and, when the config has eval data, measures the eval loss before step 1.
+        </p>
+      )}
     </section>
   );
 }

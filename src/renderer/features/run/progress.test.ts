@@ -22,7 +22,16 @@ test('configuredSteps reads train.steps only when it is a positive integer', () 
 
 test('a live event gives the whole view', () => {
   const v = progressView(event(50), { step: 49, value: 2 }, config, 'running');
-  assert.deepEqual(v, { step: 50, totalSteps: 200, fraction: 0.25, loss: 1.5, tokensPerSecond: 900, etaSeconds: 30 });
+  assert.deepEqual(v, { step: 50, totalSteps: 200, fraction: 0.25, loss: 1.5, tokensPerSecond: 900, etaSeconds: 30, starting: false });
+});
+
+test('a queued or running run with no step yet is starting; one that has a step, or ended, is not', () => {
+  assert.equal(progressView(null, undefined, config, 'queued').starting, true);
+  assert.equal(progressView(null, undefined, config, 'running').starting, true);
+  assert.equal(progressView(event(1), undefined, config, 'running').starting, false);
+  assert.equal(progressView(null, { step: 1, value: 2 }, config, 'running').starting, false);
+  assert.equal(progressView(null, undefined, config, 'failed').starting, false);
+  assert.equal(progressView(null, undefined, config, undefined).starting, false, 'the run record is not read yet');
 });
 
 test('before any event (a reload) the stored curve and config fill in', () => {

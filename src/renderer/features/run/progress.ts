@@ -20,6 +20,8 @@ export interface ProgressView {
   loss: number | null;
   tokensPerSecond: number | null;
   etaSeconds: number | null;
+  /** Queued or running with no step done yet: the engine is still loading the model and data. */
+  starting: boolean;
 }
 
 /** `train.steps` of a stored config, when it is a positive integer. */
@@ -76,6 +78,7 @@ export function progressView(
     // Speed and time left only mean something while the run trains.
     tokensPerSecond: running ? (live ? event.tokensPerSecond : null) ?? curve.tokensPerSecond : null,
     etaSeconds: running ? ((live ? event.etaSeconds : null) ?? curveEta(step, totalSteps, curve)) : null,
+    starting: status !== undefined && running && step === 0 && !live && lastLoss === undefined,
   };
 }
 

@@ -17,17 +17,20 @@ export interface RunState {
 
 /**
  * One run's record. A status event updates the badge at once and triggers a re-read
- * (for the error text and end time); while the run is active a slow poll covers an
- * event lost in a reconnect.
+ * (for the error text and end time); while the run is active (or its engine still
+ * exiting) a slow poll covers an event lost in a reconnect.
  */
 export function useRun(runId: number, pollMs = 2000): RunState {
   const { generation } = useConnection();
   const [state, setState] = useState<RunState>({ run: null, error: null, notFound: false, seen: [] });
-  const status = state.run?.status;
-  const statusRef = useRef(status);
+  // Polled while the run is active, and while its engine is still alive after a final
+  // status (it writes the adapter and exits after recording `stopped`): no event marks
+  // that exit, and the Stop button shows "Stopping…" until the engine is gone.
+  const polling = state.run ? ACTIVE_STATUSES.includes(state.run.status) || state.run.engineAlive : false;
+  const pollingRef = useRef(polling);
   useEffect(() => {
-    statusRef.current = status;
-  }, [status]);
+    pollingRef.current = polling;
+  }, [polling]);
 
   useEffect(() => {
     let disposed = false;
@@ -50,8 +53,7 @@ export function useRun(runId: number, pollMs = 2000): RunState {
     });
     load();
     const timer = window.setInterval(() => {
-      const current = statusRef.current;
-      if (current && ACTIVE_STATUSES.includes(current)) load();
+      if (pollingRef.current) load();
     }, pollMs);
     return () => {
       disposed = true;
