@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { runConfigSchema } from '../src/shared/config/run-config';
+import { METRIC } from '../src/shared/ipc/metric-names';
 import { openRegistry, type Registry } from '../src/main/registry/index';
 import { createRng } from '../src/main/engine/train/rng';
 import { CHROMIUM, CHROMIUM_FLAGS, spawnUi } from '../test/e2e/harness';
@@ -28,6 +29,8 @@ const BIG_POINTS = 20_000;
 const CHART_POINTS = 100_000;
 const LIVE_WRITES = 30;
 const COMPARE_SETS = 5;
+/** The metrics the compare page asks for (src/renderer/features/compare/useCompareRuns.ts). */
+const COMPARED = [METRIC.loss, METRIC.evalLoss, METRIC.lr, METRIC.gradNorm, METRIC.tokensPerSecond, METRIC.tokens, METRIC.peakRssBytes];
 
 function config(name: string, r: number, lr: number) {
   return runConfigSchema.parse({
@@ -168,7 +171,7 @@ async function timeServerShare(uiUrl: string, sets: readonly number[][], maxPoin
   const times: number[] = [];
   for (const ids of sets) {
     const t0 = performance.now();
-    await Promise.all(ids.flatMap((runId) => [ask('runs.get', { runId }), ask('runs.metrics', { runId, maxPoints })]));
+    await Promise.all(ids.flatMap((runId) => [ask('runs.get', { runId }), ask('runs.metrics', { runId, names: COMPARED, maxPoints })]));
     times.push(performance.now() - t0);
   }
   socket.close();

@@ -7,6 +7,9 @@ import { errorMessage } from '../../lib/errors';
 import { chartMaxPoints } from '../run/chart-points';
 import { EMPTY_SERIES, mergeMetricColumns, type MetricSeries } from '../run/metrics-merge';
 
+/** What the page shows: the charted metrics, tokens (for the tokens-seen axis) and peak RSS (the summary). */
+const COMPARED = [METRIC.loss, METRIC.evalLoss, METRIC.lr, METRIC.gradNorm, METRIC.tokensPerSecond, METRIC.tokens, METRIC.peakRssBytes];
+
 export interface CompareData {
   runs: RunDetail[];
   metrics: MetricSeries[];
@@ -28,7 +31,7 @@ export function useCompareRuns(runIds: readonly number[]): { data: CompareData |
     const maxPoints = chartMaxPoints();
     Promise.all(
       ids.map(async (runId) => {
-        const [run, columns] = await Promise.all([client.request('runs.get', { runId }), client.request('runs.metrics', { runId, maxPoints })]);
+        const [run, columns] = await Promise.all([client.request('runs.get', { runId }), client.request('runs.metrics', { runId, names: COMPARED, maxPoints })]);
         return { run, metrics: mergeMetricColumns(EMPTY_SERIES, columns) };
       }),
     ).then(
