@@ -14,6 +14,7 @@ import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul';
 import { installSoftmaxXentGrad } from './kernels/softmax-xent-grad';
 import { installEmbeddingGrad } from './kernels/embedding-grad';
 import { installWebGpuAddN } from './kernels/webgpu-addn';
+import { installWebGpuSoftmaxXentGrad } from './kernels/webgpu-softmax-xent-grad';
 import { initThreadedWasm } from './kernels/wasm-threads';
 import { installSharingIdentity } from './wasm-identity';
 import { loadWebGpu, TFJS_WEBGPU_PACKAGE, type WebGpuAdapterReport } from './backends/webgpu';
@@ -215,6 +216,7 @@ async function tryWebGpu(resolveFrom: string, named: boolean): Promise<Attempt[]
     const problem = await activate(tfjs, 'webgpu');
     if (problem) return [...skipped, { ok: false, package: TFJS_WEBGPU_PACKAGE, reason: `${TFJS_WEBGPU_PACKAGE} ${problem}` }];
     installWebGpuAddN(tfjs);
+    installWebGpuSoftmaxXentGrad(tfjs);
     return [...skipped, { ok: true, package: TFJS_WEBGPU_PACKAGE, tf: tfjs, webgpu: attempt.adapter }];
   }
   return skipped;

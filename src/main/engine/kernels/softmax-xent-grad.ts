@@ -4,8 +4,9 @@
 // and cpu backends, where it is one broadcast multiply (the backend's own Multiply
 // kernel, into a fresh output) and then `rows` subtractions at the labels, so no
 // [rows, V] one-hot matrix is ever built: at a 2,048 × 8,192 batch the one-hot
-// and its multiply-subtract cost ~200 ms of a step on wasm. Where the op is not
-// registered (the tensorflow backend keeps its own kernels), softmaxXentGrad
+// and its multiply-subtract cost ~200 ms of a step on wasm. The webgpu backend
+// has its own kernel, one shader (webgpu-softmax-xent-grad.ts). Where the op is
+// not registered (the tensorflow backend keeps its own kernels), softmaxXentGrad
 // composes the same result from tfjs ops.
 import type { KernelConfig, KernelFunc, Tensor, Tensor2D, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
