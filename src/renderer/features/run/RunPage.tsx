@@ -34,14 +34,16 @@ export function RunPage({ runId }: { runId: number }) {
   const view = progressView(progress, loss?.[loss.length - 1], run?.config, run?.status, speed);
   const failed = run && (run.status === 'failed' || run.status === 'crashed');
   const history = useMemo(() => (run ? runHistory(run, series, seen) : []), [run, series, seen]);
+  // A run that is not in the registry has no metrics either: one message, no empty charts.
+  const missing = notFound && !run;
 
   return (
     <div className="page" data-testid="run-page" data-run-id={runId}>
       <p className="back">
         <a href="#/">← All runs</a>
       </p>
-      {notFound && !run ? (
-        <ErrorMessage testId="run-load-error">Run #{runId} does not exist.</ErrorMessage>
+      {missing ? (
+        <ErrorMessage testId="run-load-error">Run #{runId} does not exist in this registry (it may have been deleted).</ErrorMessage>
       ) : (
         error && <ErrorMessage testId="run-load-error">Could not load run #{runId}: {error}</ErrorMessage>
       )}
@@ -57,8 +59,8 @@ export function RunPage({ runId }: { runId: number }) {
           <RunProgress view={view} />
         </>
       )}
-      {metricsError && <ErrorMessage testId="metrics-error">Could not load the metrics so far: {metricsError}</ErrorMessage>}
-      <RunCharts metrics={series} runId={runId} reduced={reduced} onLoadAll={loadAll} />
+      {metricsError && !missing && <ErrorMessage testId="metrics-error">Could not load the metrics so far: {metricsError}</ErrorMessage>}
+      {!missing && <RunCharts metrics={series} runId={runId} reduced={reduced} onLoadAll={loadAll} />}
       {run && methodInfo(run.method).budgetedRank && <RankHeatmapCard runId={runId} active={ACTIVE_STATUSES.includes(run.status)} />}
       {run && <MemoryCard metrics={series} />}
       {run && (

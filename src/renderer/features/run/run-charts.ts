@@ -69,7 +69,8 @@ export function runCharts(metrics: MetricSeries): ChartSpec[] {
   for (const name of others) {
     specs.push({
       id: `chart-${name.replace(/[^\w-]/g, '-')}`,
-      title: metricLabel(name),
+      // A title like the fixed ones ("Eval perplexity"); the legend keeps the metric's own label.
+      title: metricLabel(name).replace(/^./, (c) => c.toUpperCase()),
       series: [{ label: metricLabel(name), data: toXY(metrics.get(name)!), color: 2, dashed: isEval(name), markers: isEval(name) }],
     });
   }
