@@ -22,7 +22,8 @@
 // the adapter and device chosen above. Its kernels register on import either way.
 // WebGPUBackend's constructor checks navigator.gpu and the shaders' buffer code
 // uses the GPUBufferUsage / GPUMapMode globals: those are set on globalThis (only
-// names not already there), and only once a webgpu load is under way.
+// names not already there), and only once an adapter is taken. No `window` is
+// needed: tfjs-core's browser checks read it only when it exists.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -106,9 +107,6 @@ export async function loadWebGpu(tf: Tf, resolveFrom: string, allowSoftware: boo
       } catch (err) {
         return [...attempts, { ok: false, package: DAWN_PACKAGE, reason: `package ${DAWN_PACKAGE} is installed but its native binding failed to load: ${firstLine(err)}` }];
       }
-      for (const [name, value] of Object.entries(dawn.globals)) {
-        if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
-      }
     }
     const found = await requestAdapter(dawn, backend);
     if ('reason' in found) {
@@ -118,13 +116,13 @@ export async function loadWebGpu(tf: Tf, resolveFrom: string, allowSoftware: boo
       software ??= found;
       attempts.push(decide(found.report, false));
     } else {
-      return [...attempts, await take(tf, req, found)];
+      return [...attempts, await take(tf, req, dawn, found)];
     }
   }
   if (software && allowSoftware) {
     // Asked for by name: the software adapter's "passed over" line is no fallback now.
     const taken = software.report;
-    return [...attempts.filter((a) => a.ok || !a.reason.startsWith(`software adapter ${softwareAdapterName(taken)} (Dawn ${taken.dawnBackend})`)), await take(tf, req, software)];
+    return [...attempts.filter((a) => a.ok || !a.reason.startsWith(`software adapter ${softwareAdapterName(taken)} (Dawn ${taken.dawnBackend})`)), await take(tf, req, dawn!, software)];
   }
   return attempts;
 }
@@ -228,7 +226,7 @@ function canOpen(soname: string): boolean {
   }
 }
 
-async function take(tf: Tf, req: NodeJS.Require, found: Found): Promise<WebGpuAttempt> {
+async function take(tf: Tf, req: NodeJS.Require, dawn: DawnModule, found: Found): Promise<WebGpuAttempt> {
   const { adapter, report, gpu } = found;
   let tfWebGpu: TfWebGpuModule;
   try {
@@ -252,6 +250,10 @@ async function take(tf: Tf, req: NodeJS.Require, found: Found): Promise<WebGpuAt
   void device.lost.then((info) => {
     if (info.reason !== 'destroyed') console.warn(`LoRA Lab: the WebGPU device was lost (${info.reason}): ${info.message}`);
   });
+  // Only now, with the backend taken, do the globals tfjs needs appear (a passed-over adapter leaves none).
+  for (const [name, value] of Object.entries(dawn.globals)) {
+    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+  }
   const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
