@@ -145,12 +145,15 @@ test('the ui server answers within 50 ms (p99) while an engine trains, while a m
     const previewing = await latencies(client, () => previewed < 5, 20);
     await previews;
 
-    for (const [what, xs] of [['training', training], ['merging', merging], ['previewing data', previewing]] as const) {
-      const p99 = quantile(xs, 0.99);
-      const max = Math.max(...xs);
+    // Every phase is printed before any is judged, so one failure still shows the others.
+    const phases = [['training', training], ['merging', merging], ['previewing data', previewing]] as const;
+    for (const [what, xs] of phases) {
       if (process.env.LORALAB_DEBUG) console.log(xs.map((x, i) => [i, Math.round(x)]).filter(([, x]) => x! > 30).join(' '));
-      console.log(`ui server while ${what}: ${xs.length} requests, p50 ${quantile(xs, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
-      assert.ok(p99 < 50, `p99 ${p99.toFixed(1)} ms while ${what} (max ${max.toFixed(1)} ms)`);
+      console.log(`ui server while ${what}: ${xs.length} requests, p50 ${quantile(xs, 0.5).toFixed(1)} ms, p99 ${quantile(xs, 0.99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`);
+    }
+    for (const [what, xs] of phases) {
+      const p99 = quantile(xs, 0.99);
+      assert.ok(p99 < 50, `p99 ${p99.toFixed(1)} ms while ${what} (max ${Math.max(...xs).toFixed(1)} ms)`);
     }
   } finally {
     client.close();
