@@ -82,9 +82,15 @@ const num = (s: string | undefined): number => Number((s ?? '').replace(/[,\s*]/
 const fmt = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const ratio = (x: number): string => `${x.toFixed(2)}×`;
 
-/** The date a section says it was measured on: "- Date: …", "Measured …" or "(YYYY-MM-DD". */
-function dateOf(text: string): string {
-  return /(?:Date: |Measured |\()(\d{4}-\d{2}-\d{2})/.exec(text)?.[1] ?? '?';
+/**
+ * When a section says it was measured ("- Date: …", "Measured …" or "(YYYY-MM-DD"),
+ * and the load average it started under when that was above the machine's 2 cores
+ * (other work shared them, so the figures are skewed).
+ */
+function measuredOn(text: string): string {
+  const date = /(?:Date: |Measured |\()(\d{4}-\d{2}-\d{2})/.exec(text)?.[1] ?? '?';
+  const load = Number(/Load average when the benchmark started: ([\d.]+)/.exec(text)?.[1] ?? NaN);
+  return load > 2 ? `${date}, busy machine (load ${load.toFixed(1)} at the start)` : date;
 }
 
 interface NumberRow {
@@ -221,7 +227,7 @@ export function numbersTable(benchmarks: string): string {
     let when = '—';
     if (text === undefined) value = `not measured (BENCHMARKS.md has no bench:${r.section} section)`;
     else {
-      when = `${dateOf(text)} ([bench:${r.section}](BENCHMARKS.md))`;
+      when = `${measuredOn(text)} ([bench:${r.section}](BENCHMARKS.md))`;
       try {
         value = r.read(text);
       } catch (err) {
