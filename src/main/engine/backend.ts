@@ -18,6 +18,7 @@ import { installWebGpuSoftmaxXentGrad } from './kernels/webgpu-softmax-xent-grad
 import { initThreadedWasm } from './kernels/wasm-threads';
 import { installSharingIdentity } from './wasm-identity';
 import { loadWebGpu, TFJS_WEBGPU_PACKAGE, type WebGpuAdapterReport } from './backends/webgpu';
+import { guardWebGpuReads } from './backends/webgpu-errors';
 
 export type Tf = typeof tfjs;
 export type BackendPreference = BackendName | 'auto';
@@ -215,6 +216,7 @@ async function tryWebGpu(resolveFrom: string, named: boolean): Promise<Attempt[]
     }
     const problem = await activate(tfjs, 'webgpu');
     if (problem) return [...skipped, { ok: false, package: TFJS_WEBGPU_PACKAGE, reason: `${TFJS_WEBGPU_PACKAGE} ${problem}` }];
+    guardWebGpuReads(tfjs);
     installWebGpuAddN(tfjs);
     installWebGpuSoftmaxXentGrad(tfjs);
     return [...skipped, { ok: true, package: TFJS_WEBGPU_PACKAGE, tf: tfjs, webgpu: attempt.adapter }];
