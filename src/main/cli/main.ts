@@ -27,7 +27,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { method: true, rank: true, 'target-rank': true, alpha: true, targets: true, rslora: false, 'batch-size': true, 'seq-len': true },
     load: async () => (await import('./commands/inspect')).inspect,
   },
-  eval: { options: { ...MODEL, data: true, 'batch-size': true }, load: async () => (await import('./commands/eval')).evalCommand },
+  eval: { options: { ...MODEL, data: true, 'batch-size': true, 'exact-match': true }, load: async () => (await import('./commands/eval')).evalCommand },
   generate: {
     options: { ...MODEL, prompt: true, raw: false, 'max-new-tokens': true, temperature: true, 'top-p': true, seed: true },
     load: async () => (await import('./commands/generate')).generate,

@@ -33,7 +33,9 @@ export const COMMAND_USAGE: Record<string, { summary: string; usage: string }> =
   --adapter DIR                 a PEFT adapter folder to attach
   --batch-size N                sequences per forward pass (default 8)
   --quantize nf4 [--double-quant]   run the base as QLoRA trains it (NF4, block 64)
-  --json                        print {loss, perplexity, tokens}
+  --exact-match N               also answer the first N chat rows greedily and count the
+                                answers equal to the row's assistant turn
+  --json                        print {loss, perplexity, tokens[, exactMatch]}
 `,
   },
   generate: {
@@ -101,8 +103,9 @@ export const COMMAND_USAGE: Record<string, { summary: string; usage: string }> =
     summary: 'demo [--steps N] [--json]               LoRA on the bundled model: before/after, merge',
     usage: `usage: loralab demo [--steps N] [--json]
 
-  Teaches the bundled lab-tiny-llama to write numbers in words with LoRA: eval loss
-  and samples before and after, the adapter's size, and a verified merge (default 120 steps).
+  Teaches the bundled lab-tiny-llama to write numbers in words with LoRA: held-out
+  exact-match accuracy, eval loss and sample answers before and after, the adapter's
+  size, and a verified merge.
 `,
   },
 };

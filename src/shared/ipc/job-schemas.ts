@@ -125,13 +125,28 @@ export const evalRequestSchema = z.strictObject({
   batchSize: z.number().int().positive().max(4096).default(8),
   quantize: z.enum(['nf4']).nullable().default(null),
   doubleQuant: z.boolean().default(false),
+  /** Also answer the first `limit` chat rows greedily and count the answers that equal the row's last (assistant) turn. */
+  exactMatch: z
+    .strictObject({ limit: z.number().int().positive().max(100_000), maxNewTokens: z.number().int().positive().max(4096).default(32) })
+    .nullable()
+    .default(null),
 });
 export type EvalRequest = z.output<typeof evalRequestSchema>;
+
+export const exactMatchResultSchema = z.object({
+  correct: z.number().int(),
+  total: z.number().int(),
+  accuracy: z.number(),
+  samples: z.array(z.object({ prompt: z.string(), expected: z.string(), answer: z.string(), correct: z.boolean() })),
+});
+export type ExactMatchResultData = z.infer<typeof exactMatchResultSchema>;
 
 export const evalResultSchema = z.object({
   loss: z.number(),
   perplexity: z.number(),
   tokens: z.number().int(),
+  /** With the request's exactMatch: greedy answers to its first rows, judged exactly. */
+  exactMatch: exactMatchResultSchema.optional(),
 });
 export type EvalResultData = z.infer<typeof evalResultSchema>;
 

@@ -1,8 +1,10 @@
 // The eval job: mean next-token cross-entropy over every predicted token of a
-// JSON Lines file (each line one sequence), and its perplexity.
+// JSON Lines file (each line one sequence), and its perplexity; with
+// exactMatch, also greedy answers to the file's first chat rows, judged exactly.
 import type { EvalResultData } from '../../../shared/ipc/job-schemas';
 import { readExamples } from '../data/jsonl';
 import { evaluate } from '../infer/evaluate';
+import { exactMatch } from '../infer/exact-match';
 import { openModelSession } from '../infer/session';
 import { describeNonFiniteWeight, findNonFiniteWeight } from '../models/finite-weights';
 import type { EvalJob } from '../protocol';
@@ -27,7 +29,15 @@ export async function evalJob(job: EvalJob, ctx: JobContext): Promise<EvalResult
       const broken = findNonFiniteWeight(req.model);
       throw new Error(`the eval loss is ${result.loss}: ${broken ? describeNonFiniteWeight(broken) : 'the forward pass overflowed (the weights are finite)'}`);
     }
-    return result;
+    if (!req.exactMatch) return result;
+    if (!session.tokenizer) throw new Error(`${req.model} has no tokenizer.json, so exact-match prompts cannot be encoded`);
+    const matched = await exactMatch(session.loaded.model, session.tokenizer, req.data, {
+      ...req.exactMatch,
+      shouldStop: ctx.shouldStop,
+      yieldToEventLoop: ctx.yieldToEventLoop,
+      onProgress: (done, total) => ctx.send({ type: 'job-progress', jobId, kind: 'eval', fraction: done / total, message: `answered ${done}/${total} prompts` }),
+    });
+    return { ...result, exactMatch: matched };
   } finally {
     session.close();
   }
