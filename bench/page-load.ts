@@ -4,8 +4,9 @@
 // editor shows the config (the editor is loaded only there, as its own chunk:
 // scripts/build.mjs splits the renderer bundle). Each load is a new browser
 // context (no cache; the server also sends Cache-Control: no-store) in one
-// headless Chromium, against one `loralab ui` on a registry of a few runs.
-// Run: npm run build && npx tsx bench/page-load.ts [--runs N]   (performance is the global of Node and of the page alike)
+// headless Chromium, against one `loralab ui` on a registry of a few runs, and
+// with --baseline against a second checkout's `loralab ui` too, interleaved.
+// Run: npm run build && npx tsx bench/page-load.ts [--runs N] [--baseline DIR]   (performance is the global of Node and of the page alike)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,8 +52,8 @@ async function load(browser: Browser, url: string, hash: string, ready: () => bo
   }
 }
 
-async function startUi(registry: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'ui', '--registry', registry, '--backend', 'cpu'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startUi(cli: string, registry: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [cli, 'ui', '--registry', registry, '--backend', 'cpu'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   child.stdout.setEncoding('utf8');
@@ -94,42 +95,53 @@ function seedRegistry(file: string): void {
   }
 }
 
+/** `--baseline DIR`: another built LoRA Lab checkout (e.g. an older commit), measured interleaved with this one. */
+const baselineArg = process.argv.indexOf('--baseline');
+const BASELINE = baselineArg > 0 ? path.resolve(process.argv[baselineArg + 1]!) : null;
+
 async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const dir = mkdtempSync(path.join(tmpdir(), 'loralab-page-load-'));
   const registry = path.join(dir, 'registry.sqlite');
   seedRegistry(registry);
-  const ui = await startUi(registry);
+  const builds = [{ name: 'this build', ...(await startUi(CLI, registry)) }];
+  if (BASELINE) builds.push({ name: `baseline (${path.basename(BASELINE)})`, ...(await startUi(path.join(BASELINE, 'bin', 'loralab.mjs'), registry)) });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   try {
     const pages = [
-      { what: 'Runs page, first load', hash: '#/', ready: () => document.querySelectorAll('[data-testid^="run-row-"]').length === 5 },
-      { what: 'New run page, first load until the editor shows the config', hash: '#/new', ready: () => document.querySelector('.monaco-editor .view-lines')?.textContent?.includes('method') === true },
+      { what: 'Runs page', until: 'the run rows are drawn', hash: '#/', ready: () => document.querySelectorAll('[data-testid^="run-row-"]').length === 5 },
+      {
+        what: 'New run page',
+        until: 'Monaco shows the config',
+        hash: '#/new',
+        ready: () => document.querySelector('.monaco-editor .view-lines')?.textContent?.includes('method') === true,
+      },
     ];
-    const results = pages.map(() => [] as Load[]);
-    for (const p of pages) await load(browser, ui.url, p.hash, p.ready); // warm the OS page cache once
-    for (let n = 0; n < RUNS; n++) for (const [i, p] of pages.entries()) results[i]!.push(await load(browser, ui.url, p.hash, p.ready));
+    const cases = builds.flatMap((b) => pages.map((p) => ({ build: b, page: p, results: [] as Load[] })));
+    for (const c of cases) await load(browser, c.build.url, c.page.hash, c.page.ready); // warm the OS page cache once
+    // Interleaved, so a burst of other work on the machine hits every case alike.
+    for (let n = 0; n < RUNS; n++) for (const c of cases) c.results.push(await load(browser, c.build.url, c.page.hash, c.page.ready));
     const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
     const lines = [
       '## Start-up: the workbench page',
       '',
-      `Measured ${today()} by \`npx tsx bench/page-load.ts\` (after \`npm run build\`): each page loaded ${RUNS} times in a fresh headless Chromium context (no cache), interleaved, against \`loralab ui\` on a registry of 5 runs; from navigation until the page shows its content (the Runs table's rows; Monaco's text), and the script the page fetched (decoded bytes).`,
+      `Measured ${today()} by \`npx tsx bench/page-load.ts${BASELINE ? ' --baseline <dir>' : ''}\` (after \`npm run build\`): each page loaded ${RUNS} times in a fresh headless Chromium context (no cache), interleaved, against \`loralab ui\` on a registry of 5 runs; from navigation until the page shows its content, and the script the page fetched (decoded bytes).`,
       ...machineLines(loadAtStart),
       '',
-      '| page | until | median | fastest | script fetched |',
-      '| --- | --- | ---: | ---: | ---: |',
-      ...pages.map((p, i) => {
-        const r = results[i]!;
-        return `| ${p.what} | ${i === 0 ? 'the run rows are drawn' : 'Monaco shows the config'} | ${fmt(median(r.map((x) => x.ms)))} | ${fmt(Math.min(...r.map((x) => x.ms)))} | ${mb(median(r.map((x) => x.scriptBytes)))} |`;
+      `| page | ${BASELINE ? 'build | ' : ''}until | median | fastest | script fetched |`,
+      `| --- | ${BASELINE ? '--- | ' : ''}--- | ---: | ---: | ---: |`,
+      ...cases.map(({ build, page, results: r }) => {
+        const ms = r.map((x) => x.ms);
+        return `| ${page.what} | ${BASELINE ? `${build.name} | ` : ''}${page.until} | ${fmt(median(ms))} | ${fmt(Math.min(...ms))} | ${mb(median(r.map((x) => x.scriptBytes)))} |`;
       }),
       '',
-      'Monaco and monaco-yaml are a chunk of their own that only the New run page imports; its two web workers are separate files fetched when the editor starts.',
+      'Monaco and monaco-yaml are a chunk of their own that only the New run page imports (scripts/build.mjs splits the renderer); its two web workers are separate files fetched when the editor starts.',
     ];
     writeSection('page-load', lines.join('\n'));
     console.log(lines.join('\n'));
   } finally {
     await browser.close();
-    await ui.stop();
+    for (const b of builds) await b.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
