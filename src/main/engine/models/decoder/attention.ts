@@ -29,8 +29,12 @@ export function mergeHeads(tf: Tf, x: Tensor4D): Tensor {
 export function repeatKv(tf: Tf, x: Tensor4D, nRep: number): Tensor4D {
   if (nRep === 1) return x;
   const [b, kv, t, d] = x.shape;
-  // Rank 4, not 5: tfjs has no gradient for tiling rank-5 tensors.
-  return tf.tile(x.reshape([b, kv, 1, t * d]), [1, 1, nRep, 1]).reshape([b, kv * nRep, t, d]) as Tensor4D;
+  // nRep copies side by side with Concat (a memcpy per block) rather than Tile, whose wasm
+  // kernel indexes element by element: [8, 2, 1, 8192] → [8, 2, 2, 8192] took 41 ms tiled
+  // and 0.1 ms concatenated (forward+backward 28 vs 4.5 ms), measured on this project's
+  // 2-core machine; the values are the same copies either way.
+  const flat = x.reshape([b, kv, 1, t * d]);
+  return tf.concat(Array.from({ length: nRep }, () => flat), 2).reshape([b, kv * nRep, t, d]) as Tensor4D;
 }
 
 /**
