@@ -5,6 +5,9 @@
 // method (float32, no_grad, 2 threads), checks that both give the same logits on a
 // small padded batch, and writes the "forward" section of BENCHMARKS.md.
 // Run: npx tsx bench/forward.ts        (or: npm run bench:forward; 1–2 minutes)
+//      npx tsx bench/forward.ts --backend webgpu [--runs N] [--batch N]   (another
+//      backend, its own section "forward-<backend>", labelled with the adapter; on
+//      Mesa's llvmpipe set EGL_PLATFORM=surfaceless, and expect minutes per forward)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,17 +15,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { selectBackend } from '../src/main/engine/backend';
 import { loadModel } from '../src/main/engine/models/load-model';
+import { backendLines, NO_GPU_MACHINE_NOTE, parseBenchArgs, settle } from './backend-args';
 import { LLAMA_17M, mulberry32, writeRandomLlama } from './make-model';
 import { loadAverage, machineLines, mb, median, today, writeSection, type TorchEnvironment } from './report';
 
-const BATCH = 8;
+const COMMAND = 'npx tsx bench/forward.ts';
+const ARGS = parseBenchArgs(process.argv.slice(2), { runs: 7, batch: 8 }, COMMAND) ?? process.exit(1);
+const BATCH = ARGS.batch;
 const SEQ = 256;
-const WARMUP = 2;
-const RUNS = 7;
+const WARMUP = ARGS.backend === 'wasm' ? 2 : 1;
+const RUNS = ARGS.runs;
 const THREADS = 2;
 const CHECK = { batch: 2, seq: 64, padFrom: 40 }; // row 1 is right-padded from position 40
 const PYTHON = '/usr/bin/python3';
-const COMMAND = 'npx tsx bench/forward.ts';
 
 interface TorchResult extends TorchEnvironment {
   times_s: number[];
@@ -51,8 +56,8 @@ async function main(): Promise<void> {
     const checkMask = checkIds.map((row, b) => row.map((_, t) => (b === 1 && t >= CHECK.padFrom ? 0 : 1)));
     checkIds[1]!.fill(0, CHECK.padFrom); // pad id 0, as the engine's batches pad
 
-    // 3. tfjs on wasm.
-    const selection = await selectBackend({ prefer: 'wasm' });
+    // 3. tfjs on wasm (or the backend asked for).
+    const selection = await selectBackend({ prefer: ARGS.backend });
     const tf = selection.tf;
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const t0 = performance.now();
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
       const cpu0 = process.cpuUsage();
       const start = performance.now();
       const logits = model.forward(ids, mask); // the wasm backend computes eagerly: done on return
+      await settle(tf, logits); // webgpu only queues the work: wait for it
       const seconds = (performance.now() - start) / 1000;
       const cpu = process.cpuUsage(cpu0);
       logits.dispose();
@@ -107,7 +113,7 @@ async function main(): Promise<void> {
         `one thread per core; PyTorch: ${THREADS} threads) when nothing else competes for the CPU (less means the figures are skewed).`,
       '',
       `- Date: ${today()}`,
-      `- Command: \`${COMMAND}\` (or \`npm run bench:forward\`)`,
+      `- Command: ${ARGS.given === '' ? `\`${COMMAND}\` (or \`npm run bench:forward\`)` : `\`${COMMAND} ${ARGS.given}\``}`,
       ...machineLines(load),
       `- Node ${process.version}, @tensorflow/tfjs ${selection.tfjsVersion}, @tensorflow/tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}; ` +
         `backend ${selection.backend} (SIMD ${simd ? 'on' : 'off'}, ` +
@@ -131,11 +137,60 @@ async function main(): Promise<void> {
         `${agreement.positions} real positions × ${s.vocab}): max |tfjs − torch| = ${agreement.maxAbs.toExponential(2)}, ` +
         `largest |logit| ${agreement.maxLogit.toFixed(3)}, same argmax at ${agreement.sameArgmax}/${agreement.positions} positions`,
     ].join('\n');
+    if (selection.backend !== 'wasm') {
+      const other = deviceBody({ selection, load, loadSeconds, written, tfSeconds, tfTimes, tfTokens, torch, ratio, agreement });
+      writeSection(`forward-${selection.backend}`, other);
+      console.log(other);
+      return;
+    }
     writeSection('forward', body);
     console.log(body);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The section of a run on another backend: the same measurement, labelled with the backend and its adapter. */
+function deviceBody(r: {
+  selection: Awaited<ReturnType<typeof selectBackend>>;
+  load: number[];
+  loadSeconds: number;
+  written: { params: number; dataBytes: number };
+  tfSeconds: number;
+  tfTimes: number[];
+  tfTokens: number;
+  torch: TorchResult;
+  ratio: number;
+  agreement: ReturnType<typeof compare>;
+}): string {
+  const { selection, torch, agreement } = r;
+  const software = selection.webgpu?.software ?? false;
+  return [
+    `## Forward pass on ${selection.backend}: tfjs vs PyTorch (CPU)`,
+    '',
+    `The forward benchmark ("Forward pass: tfjs (wasm) vs PyTorch (CPU)") on the ${selection.backend} backend: inference, float32, batch ${BATCH} × ${SEQ} tokens, the same random Llama ` +
+      `(${r.written.params.toLocaleString('en-US')} parameters, ${mb(r.written.dataBytes)} F32); median of ${RUNS} timed run${RUNS > 1 ? 's' : ''} after ${WARMUP} ` +
+      `warm-up, each ended by reading one logit back (the queue runs in order, so that is the end of the work).`,
+    '',
+    `- Date: ${today()}`,
+    `- Command: \`${software ? 'EGL_PLATFORM=surfaceless ' : ''}${COMMAND} ${ARGS.given}\``,
+    ...machineLines(r.load),
+    `- Load average when it ended: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)`,
+    `- Node ${process.version}, @tensorflow/tfjs ${selection.tfjsVersion}; tfjs load ${r.loadSeconds.toFixed(1)} s`,
+    ...backendLines(selection),
+    `- PyTorch ${torch.torch} (Python ${torch.python}), ${torch.num_threads} threads, on the CPU`,
+    '',
+    '| | median s / forward | tokens/s | runs (s) |',
+    '|---|---|---|---|',
+    `| tfjs ${selection.tfjsVersion}, ${selection.backend} | ${r.tfSeconds.toFixed(3)} | ${r.tfTokens.toFixed(0)} | ${r.tfTimes.map((t) => t.toFixed(2)).join(', ')} |`,
+    `| PyTorch ${torch.torch}, ${torch.num_threads} threads | ${torch.median_s.toFixed(3)} | ${torch.tokens_per_s.toFixed(0)} | ${torch.times_s.map((t) => t.toFixed(3)).join(', ')} |`,
+    '',
+    `- Ratio tfjs on ${selection.backend} / PyTorch: ${r.ratio.toFixed(3)}×${software ? ' (a CPU emulation against a CPU: not a GPU speed)' : ''}`,
+    `- Logits agreement with PyTorch (batch ${CHECK.batch} × ${CHECK.seq}, row 2 right-padded from position ${CHECK.padFrom}; ` +
+      `${agreement.positions} real positions × ${LLAMA_17M.vocab}): max |tfjs − torch| = ${agreement.maxAbs.toExponential(2)}, ` +
+      `largest |logit| ${agreement.maxLogit.toFixed(3)}, same argmax at ${agreement.sameArgmax}/${agreement.positions} positions`,
+    ...(selection.backend === 'webgpu' ? [`- ${NO_GPU_MACHINE_NOTE}`] : []),
+  ].join('\n');
 }
 
 function runTorch(dir: string, inputs: string, checkOut: string): TorchResult {

@@ -10,6 +10,10 @@
 // the second loss. Writes the "train" section of BENCHMARKS.md.
 // Run: npx tsx bench/train.ts        (or: npm run bench:train; about 3 minutes)
 //      npx tsx bench/train.ts --runs N   (N timed tfjs steps instead of 5; N ≥ 1)
+//      npx tsx bench/train.ts --backend webgpu [--runs N] [--batch N]   (another
+//      backend: the trainer's steps and the cross-check with PyTorch, no kernel
+//      profile, in its own section "train-<backend>" labelled with the adapter; on
+//      Mesa's llvmpipe set EGL_PLATFORM=surfaceless, and expect minutes per step)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,13 +29,16 @@ import { crossEntropySum, shiftTargets } from '../src/main/engine/train/cross-en
 import { createRng } from '../src/main/engine/train/rng';
 import { createTrainable } from '../src/main/engine/train/trainable';
 import { runTraining } from '../src/main/engine/train/trainer';
+import { backendLines, NO_GPU_MACHINE_NOTE, parseBenchArgs } from './backend-args';
 import { LLAMA_17M, mulberry32, writeRandomLlama } from './make-model';
 import { loadAverage, machineLines, mb, median, today, writeSection, type TorchEnvironment } from './report';
 
-const BATCH = 8;
+const COMMAND = 'npx tsx bench/train.ts';
+const DEFAULT_RUNS = 5;
+const ARGS = parseBenchArgs(process.argv.slice(2), { runs: DEFAULT_RUNS, batch: 8 }, COMMAND) ?? process.exit(1);
+const BATCH = ARGS.batch;
 const SEQ = 256;
 const WARMUP = 1;
-const DEFAULT_RUNS = 5;
 const TORCH_WARMUP = 2;
 const TORCH_RUNS = 10;
 const DIAG_RUNS = 2; // forward-only and forward+backward, each; the median is reported
@@ -39,7 +46,6 @@ const THREADS = 2;
 const LR = 1e-3;
 const LORA = { r: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'v_proj'] };
 const PYTHON = '/usr/bin/python3';
-const COMMAND = 'npx tsx bench/train.ts';
 
 interface TorchResult extends TorchEnvironment {
   trainable: number;
@@ -105,7 +111,7 @@ async function main(runs: number): Promise<void> {
     const trainFile = path.join(tmp, 'train.jsonl');
     writeFileSync(trainFile, ids.map((row) => JSON.stringify({ input_ids: row })).join('\n') + '\n');
 
-    const selection = await selectBackend({ prefer: 'wasm' });
+    const selection = await selectBackend({ prefer: ARGS.backend });
     const tf = selection.tf;
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const config = runConfigSchema.parse({
@@ -129,9 +135,9 @@ async function main(runs: number): Promise<void> {
     // 2. The trainer, timed step by step.
     const run = await trainTimed(tf, config, path.join(tmp, 'run'));
 
-    // 3. Forward vs backward, and a kernel profile; saves the trainer's initial adapter for torch.
+    // 3. Forward vs backward, and a kernel profile (wasm only: its kernels run when called); saves the trainer's initial adapter for torch.
     const adapterDir = path.join(tmp, 'adapter-init');
-    const diag = await diagnose(tf, config, trainFile, adapterDir);
+    const diag = await diagnose(tf, config, trainFile, adapterDir, selection.backend === 'wasm');
 
     // 4. PyTorch on the same model, A and batch.
     const batchFile = path.join(tmp, 'batch.json');
@@ -141,6 +147,12 @@ async function main(runs: number): Promise<void> {
       console.error(`warning: PyTorch kept only ${torch.cores_used.toFixed(2)} of ${THREADS} cores busy: other work competed for the CPU`);
     }
 
+    if (!diag) {
+      const other = deviceReport({ runs, load, written, selection, run, torch });
+      writeSection(`train-${selection.backend}`, other);
+      console.log(other);
+      return;
+    }
     if (run.coresUsed < 0.9 * (selection.wasmThreads ?? 1)) {
       console.error(`warning: tfjs kept only ${run.coresUsed.toFixed(2)} of its ${selection.wasmThreads} threads' cores busy: other work competed for the CPU`);
     }
@@ -193,12 +205,13 @@ async function trainTimed(tf: Tf, config: RunConfig, outputDir: string): Promise
  * trainer's own trainable (same seed, so the same initial A), plus a tf.profile of
  * one forward+backward, kernels split at the point where the loss exists.
  */
-async function diagnose(tf: Tf, config: RunConfig, trainFile: string, adapterDir: string): Promise<Diagnostics> {
+async function diagnose(tf: Tf, config: RunConfig, trainFile: string, adapterDir: string, timed: boolean): Promise<Diagnostics | null> {
   const loaded = loadModel(tf, config.model);
   const trainable = createTrainable(tf, loaded, config, null, createRng(config.train.seed));
   try {
     mkdirSync(adapterDir, { recursive: true });
     await trainable.save(adapterDir);
+    if (!timed) return null;
     const vars = trainable.params.map((p) => p.variable);
     const batch = padBatch(readExamples(trainFile, null, SEQ));
     const targets = shiftTargets(batch.labels, loaded.model.options.vocabSize);
@@ -381,7 +394,7 @@ function report({ runs, load, loadAtEnd, written, selection, simd, run, diag, to
       `clip_grad_norm_; median of ${TORCH_RUNS} steps after ${TORCH_WARMUP} warm-up steps. tokens/s counts all ${tokens} tokens of the batch on both sides.`,
     '',
     `- Date: ${today()}`,
-    `- Command: ${runs === DEFAULT_RUNS ? `\`${COMMAND}\` (or \`npm run bench:train\`)` : `\`${COMMAND} --runs ${runs}\``}`,
+    `- Command: ${ARGS.given === '' ? `\`${COMMAND}\` (or \`npm run bench:train\`)` : `\`${COMMAND} ${ARGS.given}\``}`,
     ...machineLines(load),
     `- Load average when it ended: ${loadAtEnd.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min); above ~0.5 other work shared the cores and the timings of both sides are skewed`,
     `- Node ${process.version}, @tensorflow/tfjs ${selection.tfjsVersion}, @tensorflow/tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}; ` +
@@ -445,6 +458,47 @@ function report({ runs, load, loadAtEnd, written, selection, simd, run, diag, to
   ].join('\n');
 }
 
+/** The section of a run on another backend: the trainer's steps and the cross-check, labelled with the backend and its adapter. */
+function deviceReport(r: Pick<ReportInput, 'runs' | 'load' | 'written' | 'run' | 'torch'> & { selection: Awaited<ReturnType<typeof selectBackend>> }): string {
+  const { selection, run, torch } = r;
+  const timed = run.stepSeconds.slice(WARMUP);
+  const step = median(timed);
+  const software = selection.webgpu?.software ?? false;
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
+  const check = (label: string, a: number, b: number) =>
+    `| ${label} | ${a.toFixed(7)} | ${b.toFixed(7)} | ${Math.abs(a - b).toExponential(2)} | ${rel(a, b).toExponential(2)} |`;
+  return [
+    `## LoRA training step on ${selection.backend}: tfjs vs PyTorch (CPU)`,
+    '',
+    `The training benchmark ("LoRA training step: tfjs (wasm) vs PyTorch (CPU)") on the ${selection.backend} backend: \`runTraining\` with LoRA r ${LORA.r} on ${LORA.targets.join(' and ')}, float32, ` +
+      `batch ${BATCH} × ${SEQ} tokens, the same random Llama (${r.written.params.toLocaleString('en-US')} parameters); median of ${r.runs} timed ` +
+      `step${r.runs > 1 ? 's' : ''} after ${WARMUP} warm-up step, and the same cross-check against PyTorch (the same model folder, initial adapter and batch).`,
+    '',
+    `- Date: ${today()}`,
+    `- Command: \`${software ? 'EGL_PLATFORM=surfaceless ' : ''}${COMMAND} ${ARGS.given}\``,
+    ...machineLines(r.load),
+    `- Load average when it ended: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)`,
+    `- Node ${process.version}, @tensorflow/tfjs ${selection.tfjsVersion}`,
+    ...backendLines(selection),
+    `- PyTorch ${torch.torch} (Python ${torch.python}), ${torch.num_threads} threads, on the CPU`,
+    '',
+    '| | median s / step | tokens/s | steps (s) |',
+    '|---|---|---|---|',
+    `| tfjs ${selection.tfjsVersion}, ${selection.backend} | ${step.toFixed(3)} | ${((BATCH * SEQ) / step).toFixed(0)} | ` +
+      `${run.stepSeconds.map((t, i) => (i < WARMUP ? `(${t.toFixed(2)})` : t.toFixed(2))).join(', ')} |`,
+    `| PyTorch ${torch.torch}, ${torch.num_threads} threads | ${torch.median_s.toFixed(3)} | ${torch.tokens_per_s.toFixed(0)} | ${torch.step_s.map((t) => t.toFixed(3)).join(', ')} |`,
+    '',
+    `- Ratio tfjs on ${selection.backend} / PyTorch: ${(torch.median_s / step).toFixed(3)}×${software ? ' (a CPU emulation against a CPU: not a GPU speed)' : ''}`,
+    '',
+    '| | tfjs | PyTorch | abs. difference | rel. difference |',
+    '|---|---|---|---|---|',
+    check("step 1 loss (B = 0: the base model's loss)", run.losses[0]!, torch.losses[0]!),
+    check('step 1 gradient norm (before clipping)', run.gradNorms[0]!, torch.grad_norms[0]!),
+    check('step 2 loss (after one AdamW update)', run.losses[1]!, torch.losses[1]!),
+    ...(selection.backend === 'webgpu' ? ['', `- ${NO_GPU_MACHINE_NOTE}`] : []),
+  ].join('\n');
+}
+
 /** Attention's batched (rank ≥ 3) products against the 2-D ones: time, FLOPs and rate of each group. */
 function matMulSummary(rows: MatMulRow[], profiledMs: number): string[] {
   const group = (batched: boolean) => {
@@ -467,13 +521,7 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 }
 
-const argv = process.argv.slice(2);
-const runs = argv.length === 2 && argv[0] === '--runs' ? Number(argv[1]) : argv.length === 0 ? DEFAULT_RUNS : NaN;
-if (!(Number.isSafeInteger(runs) && runs >= 1)) {
-  console.error(`usage: ${COMMAND} [--runs N]  (N ≥ 1 timed tfjs steps)`);
-  process.exit(1);
-}
-main(runs).catch((err: unknown) => {
+main(ARGS.runs).catch((err: unknown) => {
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);
 });
