@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { client } from '../../api/client';
 import { formatTimestamp } from '../../lib/format';
 import type { AdapterChoice } from './merge-plan';
@@ -19,6 +19,14 @@ export function AdapterList({
   disabled: boolean;
 }) {
   const [pick, setPick] = useState('');
+  // A row added to type a path in takes the focus, so the keyboard lands where the typing goes.
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  const rows = useRef<(HTMLInputElement | null)[]>([]);
+  useEffect(() => {
+    if (focusRow === null) return;
+    rows.current[focusRow]?.focus();
+    setFocusRow(null);
+  }, [focusRow]);
   const add = (choice: AdapterChoice) => onChange([...adapters, choice]);
   const update = (i: number, patch: Partial<AdapterChoice>) => onChange(adapters.map((a, j) => (j === i ? { ...a, ...patch } : a)));
   const fromRegistry = () => {
@@ -33,6 +41,7 @@ export function AdapterList({
     if (window.loralab) path = (await client.request('system.pickFolder', {}).catch(() => ({ path: null }))).path ?? '';
     if (window.loralab && path === '') return;
     add({ path, weight: '1', runId: null, method: null });
+    if (path === '') setFocusRow(adapters.length);
   };
   return (
     <fieldset className="adapter-list" disabled={disabled}>
@@ -53,6 +62,9 @@ export function AdapterList({
               <tr key={i}>
                 <td>
                   <input
+                    ref={(el) => {
+                      rows.current[i] = el;
+                    }}
                     type="text"
                     className="wide-input"
                     aria-label={`Adapter ${i + 1} folder`}

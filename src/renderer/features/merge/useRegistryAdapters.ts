@@ -16,7 +16,7 @@ export interface RegistryAdapter {
 /** The most recent runs looked at for adapters (each is one runs.get). */
 const RECENT_RUNS = 40;
 
-/** Adapter artifacts recorded in the registry, newest first. */
+/** Adapter artifacts recorded in the registry, newest first, one per folder. */
 export function useRegistryAdapters(): { adapters: RegistryAdapter[]; error: string | null; loaded: boolean } {
   const [state, setState] = useState<{ adapters: RegistryAdapter[]; error: string | null; loaded: boolean }>({ adapters: [], error: null, loaded: false });
   useEffect(() => {
@@ -35,7 +35,10 @@ export function useRegistryAdapters(): { adapters: RegistryAdapter[]; error: str
           adapters.push({ runId: run.id, runName: run.name, method: run.method, baseModel: run.baseModel, path: a.path, createdAt: a.createdAt });
         }
       }
-      return adapters.sort((a, b) => b.createdAt - a.createdAt);
+      // A resumed run saves its adapter into the same folder again: one entry per folder,
+      // the newest record, since the folder holds what was written last.
+      const seen = new Set<string>();
+      return adapters.sort((a, b) => b.createdAt - a.createdAt).filter((a) => !seen.has(a.path) && seen.add(a.path));
     })().then(
       (adapters) => current && setState({ adapters, error: null, loaded: true }),
       (err: unknown) => current && setState({ adapters: [], error: errorMessage(err), loaded: true }),
