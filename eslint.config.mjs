@@ -13,4 +13,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The engine runs on webgpu too, which answers host reads only asynchronously
+    // (tfjs-backend-webgpu's readSync needs an OffscreenCanvas): engine code reads with data() / array().
+    files: ['src/main/engine/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['dataSync', 'arraySync', 'bufferSync'].map((property) => ({
+          property,
+          message: 'the webgpu backend has no synchronous read; await data() or array() once per step or save instead',
+        })),
+      ],
+    },
+  },
 );
