@@ -1,4 +1,4 @@
-// Command start-up: how long `loralab --help`, `loralab inspect <preset>` and
+// Command start-up: how long `loralab --help`, `loralab ui --help`, `loralab inspect <preset>` and
 // `loralab inspect` of a ChatGLM-6B-shaped sharded checkpoint (8 shards, ~12 GB of
 // F16 written sparse, so it costs no disk) take as commands, wall clock from spawn
 // to exit, with `node -e 0` as the floor no command can beat on this machine.
@@ -57,6 +57,7 @@ function main(): void {
       { what: 'Node.js itself', command: 'node -e 0', args: ['-e', '0'], goalMs: null, ms: [], cpuMs: [] },
       { what: 'usage', command: 'loralab --help', args: [CLI, '--help'], goalMs: 200, ms: [], cpuMs: [] },
       { what: "a command's usage", command: 'loralab merge --help', args: [CLI, 'merge', '--help'], goalMs: 200, ms: [], cpuMs: [] },
+      { what: "the browser server's usage", command: 'loralab ui --help', args: [CLI, 'ui', '--help'], goalMs: 200, ms: [], cpuMs: [] },
       { what: 'inspect a preset', command: 'loralab inspect chatglm-6b', args: [CLI, 'inspect', 'chatglm-6b', '--targets', 'query_key_value'], goalMs: 500, ms: [], cpuMs: [] },
       {
         what: `inspect a ChatGLM-6B checkpoint (8 shards, ${(ckpt.bytes / 1e9).toFixed(1)} GB, headers only)`,
@@ -87,7 +88,8 @@ function main(): void {
         return `| ${r.what} | \`${r.command}\` | ${fmt(m)} | ${fmt(Math.min(...r.ms))} | ${cpu} | ${goal} |`;
       }),
       '',
-      'The CLI is one bundle whose commands load on demand: `--help` evaluates only the argument parser and the usage text;',
+      'The CLI is one bundle whose commands load on demand: `--help` evaluates only the argument parser and the usage text',
+      '(`loralab ui` is the browser server\'s own bundle, dist/server.cjs, which loads services only once its arguments are good);',
       '`inspect` reads safetensors headers (never tensor data) and loads neither tfjs, the engine nor SQLite.',
       'On a busy machine (see the load average) every wall time rises by about the same scheduling delay as `node -e 0`; the CPU column and the difference to the `node -e 0` row are the command\'s own cost.',
     ];

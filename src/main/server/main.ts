@@ -7,10 +7,7 @@
 //
 // Its error contract is the CLI's (docs/ARCHITECTURE.md): one clear line on
 // stderr, the usage after a usage error, exit 2 for bad input and 1 otherwise.
-import { createServices } from '../services/index';
-import { rendererDir, resourcesDir } from '../services/paths';
 import { parseUiArgs, UI_USAGE, UiUsageError } from './ui-args';
-import { startUiServer } from './ui-server';
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -18,6 +15,13 @@ async function main(argv: string[]): Promise<number> {
   if (first === 'help') return process.stdout.write(UI_USAGE), 0;
   const options = parseUiArgs(first === 'ui' ? rest : argv);
   if (options.help) return process.stdout.write(UI_USAGE), 0;
+  // Loaded once the arguments are good, as the CLI's commands are: --help and a usage
+  // error pay for neither SQLite nor the WebSocket server.
+  const [{ createServices }, { rendererDir, resourcesDir }, { startUiServer }] = await Promise.all([
+    import('../services/index'),
+    import('../services/paths'),
+    import('./ui-server'),
+  ]);
   const services = createServices({ registryPath: options.registry, backend: options.backend, baseDir: resourcesDir() });
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
