@@ -6,22 +6,20 @@ import { toContractValues } from '../../shared/ipc/metric-series';
 import { exportJob, importJob } from './cluster/index';
 import type { DesktopHooks, Services } from './index';
 import { inspectFromRequest } from './inspect';
+import { SeriesCache } from './series-cache';
 import type { Handlers } from './router';
 import { configDefaults, listModels } from './workbench';
 
 export function createHandlers(s: Omit<Services, 'router' | 'close'>, baseDir: string, desktop: DesktopHooks | undefined): Handlers {
   const { registry, runs, jobs, doctor } = s;
+  const seriesCache = new SeriesCache();
   return {
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),
     'runs.metrics': ({ runId, afterStep, names, maxPoints }) => {
-      runs.require(runId); // NOT_FOUND for an unknown run rather than an empty curve
-      const series = registry.metrics.series(runId, {
-        ...(afterStep === undefined ? {} : { afterStep }),
-        ...(names ? { names } : {}),
-        ...(maxPoints === undefined ? {} : { maxPoints }),
-      });
-      return series.map((c) => ({ ...c, values: toContractValues(c.values) }));
+      const run = runs.require(runId); // NOT_FOUND for an unknown run rather than an empty curve
+      const req = { ...(afterStep === undefined ? {} : { afterStep }), ...(names ? { names } : {}), ...(maxPoints === undefined ? {} : { maxPoints }) };
+      return seriesCache.get(run, req, () => registry.metrics.series(runId, req).map((c) => ({ ...c, values: toContractValues(c.values) })));
     },
     'runs.start': ({ config }) => runs.start(config, baseDir),
     'runs.stop': ({ runId }) => runs.stop(runId),
