@@ -3,8 +3,10 @@
 // test/backends.ts for a machine without webgpu): a LoRA run killed with SIGKILL
 // and resumed ends with adapter bytes, loss curve and eval losses identical to an
 // uninterrupted webgpu run; `loralab eval --backend webgpu` of that adapter
-// agrees with wasm within 1e-5 relative, and `loralab generate --backend webgpu`
-// (the key/value cache) of the bundled model gives wasm's greedy completion.
+// agrees with wasm within 1e-5 relative, `loralab merge --backend webgpu`
+// verifies its merge (logits within 1e-4 of base + adapter) as wasm does, and
+// `loralab generate --backend webgpu` (the key/value cache) of the bundled model
+// gives wasm's greedy completion.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -34,7 +36,7 @@ const evalCurve = (s: Services, runId: number) => s.registry.metrics.forRun(runI
 const adapterOf = (s: Services, runId: number) => s.registry.artifacts.forRun(runId).find((a) => a.kind === 'adapter')!.path;
 const loralab = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
 
-test('on webgpu, a LoRA run killed with SIGKILL and resumed ends byte-identical to an uninterrupted one; eval and generate of it agree with wasm', async (t) => {
+test('on webgpu, a LoRA run killed with SIGKILL and resumed ends byte-identical to an uninterrupted one; eval, merge verification and generate agree with wasm', async (t) => {
   if (!(await useBackend('webgpu', t))) return;
   // The engine processes pick the backend by name: a webgpu that fails to load fails the run, it never falls back.
   const s = createServices({ registryPath: join(tempDir(), 'registry.sqlite'), backend: 'webgpu' });
@@ -74,6 +76,16 @@ test('on webgpu, a LoRA run killed with SIGKILL and resumed ends byte-identical 
   const [gpuEval, wasmEval] = [evalOn('webgpu'), evalOn('wasm')];
   assert.equal(gpuEval.tokens, wasmEval.tokens);
   assert.ok(Math.abs(gpuEval.loss - wasmEval.loss) / wasmEval.loss < 1e-5, `eval loss webgpu ${gpuEval.loss}, wasm ${wasmEval.loss}`);
+
+  const mergeOn = (backend: string) => {
+    const r = loralab(['merge', '--base', LLAMA, '--adapter', adapter, '--out', join(tempDir(), 'merged'), '--json', '--backend', backend, '--registry', join(tempDir(), 'r.sqlite')]);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { verify: { maxAbsLogitDiff: number; tokens: number } };
+  };
+  const [gpuMerge, wasmMerge] = [mergeOn('webgpu'), mergeOn('wasm')];
+  assert.ok(gpuMerge.verify.maxAbsLogitDiff < 1e-4, `webgpu merge check: logit difference ${gpuMerge.verify.maxAbsLogitDiff}`);
+  assert.ok(wasmMerge.verify.maxAbsLogitDiff < 1e-4, `wasm merge check: logit difference ${wasmMerge.verify.maxAbsLogitDiff}`);
+  assert.equal(gpuMerge.verify.tokens, wasmMerge.verify.tokens);
 
   const bundled = join(ROOT, 'resources', 'models', 'lab-tiny-llama');
   const generateOn = (backend: string) => {
