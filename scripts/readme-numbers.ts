@@ -116,8 +116,9 @@ export const ROWS: NumberRow[] = [
     read: (t) => {
       const wall = row(t, /^wall time/, 'wall time')[1]!;
       const parts = [wall];
-      const acc = cellsOf(t).find((c) => /accuracy/i.test(c[0] ?? ''));
-      if (acc) parts.push(`${acc[0]!.replace(/\s*\(target[^)]*\)/, '')}: ${acc[1]}`);
+      // Held-out exact match of the base model and of base + LoRA (bench/demo.ts writes one row each).
+      const exact = cellsOf(t).filter((c) => /exact match|accuracy/i.test(c[0] ?? ''));
+      if (exact.length > 0) parts.push(`held-out exact match ${exact.map((c) => c[1]).join(' → ')}`);
       const loss = cellsOf(t).find((c) => /eval loss/i.test(c[0] ?? ''));
       if (loss) parts.push(`held-out loss ${loss[1]}`);
       const merge = cellsOf(t).find((c) => /merge check/i.test(c[0] ?? ''));
