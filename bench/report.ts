@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { refreshReadme } from '../scripts/readme-numbers';
 
 export const BENCHMARKS_FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
 
@@ -77,6 +78,14 @@ export function writeSection(id: string, body: string, file = BENCHMARKS_FILE): 
   const next =
     i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
+  // README's numbers table is made from these sections (scripts/readme-numbers.ts): keep it in step.
+  if (file === BENCHMARKS_FILE) {
+    try {
+      if (refreshReadme()) console.error('README.md numbers table rewritten from BENCHMARKS.md');
+    } catch (err) {
+      console.error(`warning: README.md numbers table not rewritten: ${(err as Error).message}`);
+    }
+  }
 }
 
 export function today(): string {

@@ -249,21 +249,30 @@ export function withNumbers(readme: string, table: string, file = 'README.md'): 
   return `${readme.slice(0, i + START.length)}\n${table}\n${readme.slice(j)}`;
 }
 
+/**
+ * Rewrites README.md's table from BENCHMARKS.md as they are now; true when it changed.
+ * bench/report.ts writeSection calls it after every benchmark, so the two files move together.
+ */
+export function refreshReadme(): boolean {
+  const readme = readFileSync(README_FILE, 'utf8');
+  const next = withNumbers(readme, numbersTable(readFileSync(BENCHMARKS_FILE, 'utf8')), README_FILE);
+  if (next !== readme) writeFileSync(README_FILE, next);
+  return next !== readme;
+}
+
 function main(argv: string[]): number {
   const check = argv.includes('--check');
   if (argv.some((a) => a !== '--check')) {
     console.error('usage: npx tsx scripts/readme-numbers.ts [--check]');
     return 2;
   }
-  const readme = readFileSync(README_FILE, 'utf8');
-  const next = withNumbers(readme, numbersTable(readFileSync(BENCHMARKS_FILE, 'utf8')), README_FILE);
   if (check) {
-    if (next === readme) return 0;
+    const readme = readFileSync(README_FILE, 'utf8');
+    if (withNumbers(readme, numbersTable(readFileSync(BENCHMARKS_FILE, 'utf8')), README_FILE) === readme) return 0;
     console.error(`${README_FILE}: the numbers table differs from what BENCHMARKS.md gives; run npm run readme:numbers`);
     return 1;
   }
-  if (next !== readme) writeFileSync(README_FILE, next);
-  console.log(next === readme ? 'README.md numbers table already up to date' : 'README.md numbers table rewritten from BENCHMARKS.md');
+  console.log(refreshReadme() ? 'README.md numbers table rewritten from BENCHMARKS.md' : 'README.md numbers table already up to date');
   return 0;
 }
 
