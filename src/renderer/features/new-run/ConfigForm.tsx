@@ -3,7 +3,7 @@ import { METHOD_INFO, METHOD_SECTIONS } from '../../../shared/config/methods';
 import { METHODS, type Method } from '../../../shared/config/run-config';
 import type { ModelEntry } from '../../../shared/ipc/workbench-schemas';
 import { getPath, type ConfigEdit } from './config-text';
-import { FORM_FIELDS, fieldText, fieldValue, type FormField } from './form-fields';
+import { FORM_FIELDS, fieldLabel, fieldPlaceholder, fieldShown, fieldText, fieldValue, type FormField } from './form-fields';
 import { PathField } from './PathField';
 
 const METHOD_LABEL: Record<string, string> = { lora: 'LoRA', qlora: 'QLoRA (NF4 base)', adalora: 'AdaLoRA', full: 'Full fine-tuning' };
@@ -44,8 +44,15 @@ export function ConfigForm({
           ))}
         </select>
       </label>
-      {FORM_FIELDS.filter((f) => !f.hideFor?.includes(method)).map((f) => (
-        <DraftField key={f.id} field={f} text={fieldText(f, value, method)} onSet={(v) => onSet([[f.path(method), v]])} />
+      {FORM_FIELDS.filter((f) => fieldShown(f, method)).map((f) => (
+        <DraftField
+          key={f.id}
+          field={f}
+          label={fieldLabel(f, method)}
+          placeholder={fieldPlaceholder(f, method)}
+          text={fieldText(f, value, method)}
+          onSet={(v) => onSet([[f.path(method), v]])}
+        />
       ))}
       {disabled && <p className="muted field-wide">The config does not parse; fix it in the editor and the form follows.</p>}
     </fieldset>
@@ -63,7 +70,19 @@ function methodEdits(method: Method): ConfigEdit[] {
 }
 
 /** An input that keeps what is being typed until it is a value, and follows the editor otherwise. */
-function DraftField({ field, text, onSet }: { field: FormField; text: string; onSet: (value: unknown) => void }) {
+function DraftField({
+  field,
+  label,
+  placeholder,
+  text,
+  onSet,
+}: {
+  field: FormField;
+  label: string;
+  placeholder: string | undefined;
+  text: string;
+  onSet: (value: unknown) => void;
+}) {
   const [draft, setDraft] = useState(text);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -72,13 +91,13 @@ function DraftField({ field, text, onSet }: { field: FormField; text: string; on
   const wide = field.kind === 'path' || field.kind === 'targets';
   return (
     <label className={wide ? 'field field-wide' : 'field'}>
-      <span>{field.label}</span>
+      <span>{label}</span>
       <input
         ref={input}
         type="text"
         inputMode={field.kind === 'int' ? 'numeric' : field.kind === 'number' ? 'decimal' : undefined}
         value={draft}
-        placeholder={field.placeholder}
+        placeholder={placeholder}
         spellCheck={false}
         data-testid={`field-${field.id}`}
         onChange={(e) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FORM_FIELDS, fieldText, fieldValue } from './form-fields';
+import { FORM_FIELDS, fieldLabel, fieldPlaceholder, fieldShown, fieldText, fieldValue } from './form-fields';
 
 const field = (id: string) => FORM_FIELDS.find((f) => f.id === id)!;
 
@@ -9,6 +9,23 @@ test('the rank is lora.r, and adalora.init_r for AdaLoRA', () => {
   assert.deepEqual(field('rank').path('qlora'), ['lora', 'r']);
   assert.deepEqual(field('rank').path('adalora'), ['adalora', 'init_r']);
   assert.equal(fieldText(field('rank'), { adalora: { init_r: 12 } }, 'adalora'), '12');
+});
+
+test("AdaLoRA's rank fields say which key they edit, with the schema's defaults; other methods have no target rank", () => {
+  assert.equal(fieldLabel(field('rank'), 'lora'), 'Rank (r)');
+  assert.equal(fieldLabel(field('rank'), 'adalora'), 'Initial rank (init_r)');
+  assert.equal(fieldPlaceholder(field('rank'), 'adalora'), '12');
+  assert.equal(fieldPlaceholder(field('rank'), 'qlora'), '8');
+  assert.deepEqual(field('target-rank').path('adalora'), ['adalora', 'target_r']);
+  assert.equal(fieldPlaceholder(field('target-rank'), 'adalora'), '8');
+  assert.deepEqual(
+    ['lora', 'qlora', 'adalora', 'full'].filter((m) => fieldShown(field('target-rank'), m)),
+    ['adalora'],
+  );
+  assert.deepEqual(
+    ['lora', 'qlora', 'adalora', 'full'].filter((m) => fieldShown(field('rank'), m)),
+    ['lora', 'qlora', 'adalora'],
+  );
 });
 
 test('typed text becomes a value only once it is one; empty removes the key', () => {
