@@ -198,12 +198,13 @@ export async function runTraining(tf: Tf, job: TrainJob, hooks: TrainHooks): Pro
         }
       }
       trainable.setTraining(false);
-      // Read with data(): the one way every backend (webgpu too) hands values to the host.
+      // One read for the step's micro-batch losses, with data(): the one way every backend
+      // (webgpu too) hands values to the host; summed here in float64, in micro-batch order.
+      const stacked = tf.stack(microLosses);
+      microLosses.forEach((l) => l.dispose());
+      const lossValues = await stacked.data().finally(() => stacked.dispose());
       let lossSum = 0;
-      for (const l of microLosses) {
-        lossSum += (await l.data())[0]!;
-        l.dispose();
-      }
+      for (const l of lossValues) lossSum += l;
       let scaled = grads!.map((g) => tf.div(g, Math.max(1, tokens)));
       grads!.forEach((g) => g.dispose());
 
