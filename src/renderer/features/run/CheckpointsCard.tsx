@@ -1,4 +1,4 @@
-import type { RunDetail } from '../../../shared/ipc/schemas';
+import { ACTIVE_STATUSES, type RunDetail } from '../../../shared/ipc/schemas';
 import { ShowInFolderButton } from '../../components/ShowInFolderButton';
 import { formatBytes } from '../../lib/bytes';
 import { formatInteger, formatTimestamp } from '../../lib/format';
@@ -19,7 +19,8 @@ export function CheckpointsCard({ run }: { run: RunDetail }) {
       <h2 id="checkpoints-title">Checkpoints</h2>
       {run.checkpoints.length === 0 ? (
         <p className="muted">
-          No checkpoints yet{run.config.train && typeof run.config.train === 'object' ? ' (train.save_every sets how often they are written; the last step always writes one)' : ''}.
+          {ACTIVE_STATUSES.includes(run.status) ? 'No checkpoints yet' : 'No checkpoint was written'}
+          {run.config.train && typeof run.config.train === 'object' ? ' (train.save_every sets how often they are written; the last step always writes one)' : ''}.
         </p>
       ) : (
         <div className="table-scroll">

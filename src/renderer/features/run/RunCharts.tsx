@@ -7,8 +7,15 @@ import type { MetricSeries } from './metrics-merge';
 import { metricLabel, runCharts } from './run-charts';
 
 /** Every metric of the run, live, on charts whose cursors move together. */
-export function RunCharts(props: { metrics: MetricSeries; runId: number; reduced?: readonly ReducedSeries[]; onLoadAll?: () => void }) {
-  const { metrics, runId, reduced = [], onLoadAll } = props;
+export function RunCharts(props: {
+  metrics: MetricSeries;
+  runId: number;
+  reduced?: readonly ReducedSeries[];
+  onLoadAll?: () => void;
+  /** The run ended without a recorded step: the charts say so instead of waiting. */
+  endedEmpty?: boolean;
+}) {
+  const { metrics, runId, reduced = [], onLoadAll, endedEmpty = false } = props;
   const [log, setLog] = useState(false);
   const [smoothing, setSmoothing] = useState(0);
   const specs = useMemo(() => runCharts(metrics), [metrics]);
@@ -43,6 +50,7 @@ export function RunCharts(props: { metrics: MetricSeries; runId: number; reduced
             log={log}
             smoothing={smoothing}
             syncKey={`run-${runId}`}
+            emptyText={endedEmpty ? 'no step was recorded: the run ended before its first step' : undefined}
           />
         ))}
       </div>

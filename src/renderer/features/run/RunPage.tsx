@@ -60,7 +60,15 @@ export function RunPage({ runId }: { runId: number }) {
         </>
       )}
       {metricsError && !missing && <ErrorMessage testId="metrics-error">Could not load the metrics so far: {metricsError}</ErrorMessage>}
-      {!missing && <RunCharts metrics={series} runId={runId} reduced={reduced} onLoadAll={loadAll} />}
+      {!missing && (
+        <RunCharts
+          metrics={series}
+          runId={runId}
+          reduced={reduced}
+          onLoadAll={loadAll}
+          endedEmpty={run !== null && !ACTIVE_STATUSES.includes(run.status) && run.lastStep === null}
+        />
+      )}
       {run && methodInfo(run.method).budgetedRank && <RankHeatmapCard runId={runId} active={ACTIVE_STATUSES.includes(run.status)} />}
       {run && <MemoryCard metrics={series} />}
       {run && (
