@@ -24,6 +24,7 @@ test('new run carries init_from (a folder path, any characters) and from_run', (
   assert.deepEqual(parseRoute(href), { page: 'new', initFrom: path, fromRun: 7 });
   assert.deepEqual(parseRoute('#/new'), { page: 'new', initFrom: null, fromRun: null });
   assert.equal(newRunHref(), '#/new');
+  assert.equal(newRunHref({ copyOf: 3 }), '#/new?copy_of=3');
 });
 
 test('tool pages keep their query for themselves', () => {

@@ -67,11 +67,16 @@ export function routeHref(route: KnownRoute): string {
   }
 }
 
-/** New run, optionally prefilled to continue from a checkpoint or adapter folder of a run. */
-export function newRunHref({ initFrom = null, fromRun = null }: { initFrom?: string | null; fromRun?: number | null } = {}): string {
+/** New run, optionally prefilled to continue from a checkpoint or adapter folder of a run, or with a copy of a run's config. */
+export function newRunHref({
+  initFrom = null,
+  fromRun = null,
+  copyOf = null,
+}: { initFrom?: string | null; fromRun?: number | null; copyOf?: number | null } = {}): string {
   const query = new URLSearchParams();
   if (initFrom) query.set('init_from', initFrom);
   if (fromRun !== null) query.set('from_run', String(fromRun));
+  if (copyOf !== null) query.set('copy_of', String(copyOf));
   const text = query.toString();
   return `#/new${text ? `?${text}` : ''}`;
 }

@@ -127,5 +127,13 @@ test('a LoRA run started from a config typed into Monaco; an invalid value is ma
   } finally {
     registry.close();
   }
+
+  // An ended run's config goes back into New run as it was, to change and start again.
+  await page.click('[data-testid="run-again"]');
+  await page.waitForSelector('[data-testid="copy-note"]');
+  await page.waitForSelector('[data-testid="config-ok"]');
+  assert.equal(await page.inputValue('[data-testid="field-rank"]'), '16');
+  assert.equal(await page.inputValue('[data-testid="field-steps"]'), '3');
+  assert.match((await page.textContent('[data-testid="copy-note"]')) ?? '', new RegExp(`run #${runId}\\b`));
   assert.deepEqual(s.pageErrors, []);
 });

@@ -29,6 +29,7 @@ export function NewRunPage() {
     document.title = 'New run — LoRA Lab';
     let current = true;
     const load = async (): Promise<string> => {
+      if (query.copyOf) return configToText((await client.request('runs.get', { runId: query.copyOf })).config, 'yaml');
       if (query.fromRun !== null) {
         const run = await client.request('runs.get', { runId: query.fromRun });
         return configToText(continuationConfig(run.config, query), 'yaml');
@@ -102,6 +103,11 @@ export function NewRunPage() {
             </>
           )}
           : the new run starts from those weights (<code>init_from</code> in the config) and is recorded as its child.
+        </p>
+      )}
+      {query.copyOf && (
+        <p className="continues-note" data-testid="copy-note">
+          The config of <a href={`#/runs/${query.copyOf}`}>run #{query.copyOf}</a>, as it was started: change what it needs and start a new run.
         </p>
       )}
       {loadError && <ErrorMessage testId="new-run-load-error">Could not load a starting config: {loadError}</ErrorMessage>}

@@ -9,6 +9,8 @@ test('the New run query names the checkpoint and the run it continues', () => {
   });
   assert.deepEqual(parseNewRunQuery('#/new'), { initFrom: null, fromRun: null });
   assert.deepEqual(parseNewRunQuery('#/new?from_run=x'), { initFrom: null, fromRun: null });
+  assert.deepEqual(parseNewRunQuery('#/new?copy_of=5'), { initFrom: null, fromRun: null, copyOf: 5 });
+  assert.deepEqual(parseNewRunQuery('#/new?copy_of=0'), { initFrom: null, fromRun: null });
 });
 
 test('a continuation keeps the config, renames it and sets init_from (the path, else the run id)', () => {

@@ -3,7 +3,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { TagEditor } from '../../components/TagEditor';
 import { ClusterExportButton } from '../cluster/ClusterExportButton';
 import { formatTimestamp } from '../../lib/format';
-import { routeHref } from '../../route';
+import { newRunHref, routeHref } from '../../route';
 import { ResumeButton } from './ResumeButton';
 import { RESUMABLE } from './run-status';
 import { StopButton } from './StopButton';
@@ -31,6 +31,11 @@ export function RunHeader({ run }: { run: RunDetail }) {
         <StatusBadge status={run.status} testId="run-status" />
         {(ACTIVE_STATUSES.includes(run.status) || run.engineAlive) && <StopButton runId={run.id} />}
         {RESUMABLE.includes(run.status) && run.checkpoints.length > 0 && <ResumeButton runId={run.id} />}
+        {!ACTIVE_STATUSES.includes(run.status) && (
+          <a className="button" href={newRunHref({ copyOf: run.id })} data-testid="run-again" title="New run with this run's config, to change and start">
+            Edit and run again
+          </a>
+        )}
         <ClusterExportButton runId={run.id} runName={run.name} />
       </div>
     </div>
