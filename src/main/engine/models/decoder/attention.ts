@@ -4,7 +4,7 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
 import { matMulBoth } from './matmul';
 
-/** Keys and values of earlier positions for one layer, after RoPE, before GQA repetition. */
+/** Keys and values of earlier positions for one layer, after RoPE, one per kv head (grouped-query attention shares them). */
 export interface LayerCache {
   k: Tensor4D; // [B, kvHeads, Tpast, d]
   v: Tensor4D;
@@ -20,21 +20,6 @@ export function splitHeads(tf: Tf, x: Tensor, heads: number, headDim: number): T
 export function mergeHeads(tf: Tf, x: Tensor4D): Tensor {
   const [b, h, t, d] = x.shape;
   return tf.transpose(x, [0, 2, 1, 3]).reshape([b, t, h * d]);
-}
-
-/**
- * Repeats each key/value head for its group of query heads: query head j uses
- * kv head floor(j / nRep), contiguous grouping as Hugging Face's repeat_kv.
- */
-export function repeatKv(tf: Tf, x: Tensor4D, nRep: number): Tensor4D {
-  if (nRep === 1) return x;
-  const [b, kv, t, d] = x.shape;
-  // nRep copies side by side with Concat (a memcpy per block) rather than Tile, whose wasm
-  // kernel indexes element by element: [8, 2, 1, 8192] → [8, 2, 2, 8192] took 41 ms tiled
-  // and 0.1 ms concatenated (forward+backward 28 vs 4.5 ms), measured on this project's
-  // 2-core machine; the values are the same copies either way.
-  const flat = x.reshape([b, kv, 1, t * d]);
-  return tf.concat(Array.from({ length: nRep }, () => flat), 2).reshape([b, kv * nRep, t, d]) as Tensor4D;
 }
 
 /**
@@ -61,15 +46,28 @@ export function attentionMask(tf: Tf, keyMask: number[][], tq: number, past: num
 /** Large enough that exp() of it underflows to exactly 0 next to any real score. */
 const MASKED = -1e9;
 
-/** softmax(q·kᵀ/√d + mask)·v for q [B,h,Tq,d], k/v [B,h,Tk,d] (already repeated). */
+/**
+ * softmax(q·kᵀ/√d + mask)·v for q [B, heads, Tq, d] and k/v [B, kvHeads, Tk, d]
+ * (grouped-query attention: query head j uses kv head floor(j / nRep), contiguous
+ * grouping as Hugging Face's repeat_kv). The nRep query heads of a group sit next to
+ * each other in q, so [B, heads, Tq, d] → [B, kvHeads, nRep·Tq, d] is a free reshape
+ * and each group is one product against its own keys and values: no repeated copy of
+ * k and v, and half (nRep = 2) as many, twice as tall per-head matMuls.
+ */
 export function scaledDotProduct(tf: Tf, q: Tensor4D, k: Tensor4D, v: Tensor4D, mask: Tensor4D): Tensor4D {
   return tf.tidy(() => {
-    const d = q.shape[3];
+    const [b, heads, tq, d] = q.shape;
+    const kvHeads = k.shape[1];
+    const nRep = heads / kvHeads;
+    const grouped = nRep === 1 ? q : q.reshape([b, kvHeads, nRep * tq, d]);
+    // Row r·Tq + t of a group is query t of its r-th head: the mask's rows, once per head of the group.
+    const groupMask = nRep === 1 ? mask : tf.concat(Array.from({ length: nRep }, () => mask), 2);
     // An explicit transpose keeps the product on the plain matMul path (transposeB is slow on wasm).
     const kt = tf.transpose(k, [0, 1, 3, 2]);
     // The 1/√d scale on q ([.., Tq, d]) rather than on the scores ([.., Tq, Tk]): a quarter of the
     // elements at T = 256, d = 64, and the same bits whenever √d is a power of two (d = 64, 256).
-    const scores = tf.add(matMulBoth(tf, tf.mul(q, 1 / Math.sqrt(d)), kt), mask);
-    return matMulBoth(tf, tf.softmax(scores, -1), v) as Tensor4D;
+    const scores = tf.add(matMulBoth(tf, tf.mul(grouped, 1 / Math.sqrt(d)), kt), groupMask);
+    const out = matMulBoth(tf, tf.softmax(scores, -1), v);
+    return (nRep === 1 ? out : out.reshape([b, heads, tq, d])) as Tensor4D;
   });
 }

@@ -4,7 +4,7 @@
 // weights and options; nothing here knows tensor names.
 import type { Tensor, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
-import { attentionMask, mergeHeads, repeatKv, scaledDotProduct, splitHeads, type LayerCache } from './attention';
+import { attentionMask, mergeHeads, scaledDotProduct, splitHeads, type LayerCache } from './attention';
 import { disposeNorm, geluNew, norm, silu, type NormKind, type NormWeights } from './layers';
 import { applyLinear, disposeLinear, type Linear } from './linear';
 import { applyRope, ropeTables } from './rope';
@@ -171,8 +171,7 @@ export class DecoderModel {
       }
       cache.layers[index] = { k: tf.keep(kh), v: tf.keep(vh) };
     }
-    const nRep = o.heads / o.kvHeads;
-    const out = scaledDotProduct(tf, qh, repeatKv(tf, kh, nRep), repeatKv(tf, vh, nRep), mask);
+    const out = scaledDotProduct(tf, qh, kh, vh, mask);
     return applyLinear(tf, layer.o, mergeHeads(tf, out));
   }
 
