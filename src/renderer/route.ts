@@ -4,6 +4,7 @@
 //   #/runs/<id>             one run
 //   #/compare?runs=1,2,3    runs side by side (two or more)
 //   #/new[?init_from=<path>&from_run=<id>]   new run, optionally continuing a checkpoint or adapter
+//   #/new?copy_of=<id>      new run with a copy of that run's config
 //   #/inspect  #/merge  #/playground         the tools (their query parameters are theirs to read)
 
 export type ToolPage = 'inspect' | 'merge' | 'playground';
