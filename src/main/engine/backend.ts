@@ -14,6 +14,7 @@ import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul';
 import { installSoftmaxXentGrad } from './kernels/softmax-xent-grad';
 import { installEmbeddingGrad } from './kernels/embedding-grad';
 import { installWebGpuAddN } from './kernels/webgpu-addn';
+import { installWebGpuMatMul } from './kernels/webgpu-matmul';
 import { installWebGpuSoftmaxXentGrad } from './kernels/webgpu-softmax-xent-grad';
 import { initThreadedWasm } from './kernels/wasm-threads';
 import { installSharingIdentity } from './wasm-identity';
@@ -218,6 +219,7 @@ async function tryWebGpu(resolveFrom: string, named: boolean): Promise<Attempt[]
     if (problem) return [...skipped, { ok: false, package: TFJS_WEBGPU_PACKAGE, reason: `${TFJS_WEBGPU_PACKAGE} ${problem}` }];
     guardWebGpuReads(tfjs);
     installWebGpuAddN(tfjs);
+    installWebGpuMatMul(tfjs);
     installWebGpuSoftmaxXentGrad(tfjs);
     return [...skipped, { ok: true, package: TFJS_WEBGPU_PACKAGE, tf: tfjs, webgpu: attempt.adapter }];
   }
