@@ -12,11 +12,19 @@
 // distinct ids u_1 … u_U and a [U, N] selection matrix (1 where ids[i] = u_j) are
 // built here, one matMul gives the U summed rows, and a gather by a [V] index
 // (0 for ids not in the batch, pointing at a zero row) spreads them over the table.
+// The selection matrix is built and multiplied SELECT_ELEMENTS at most at a time
+// (blocks of distinct ids, in order): whole, a 16,384-token micro-batch with 6,000
+// distinct ids would be a 393 MB matrix on the host and in one GPU buffer, past
+// many adapters' maxStorageBufferBindingSize. The blocks depend only on the ids,
+// so the same batch sums in the same order every time.
 import type { KernelConfig, KernelFunc, Tensor2D, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { heapF32, tensorData, type WasmBackend } from './wasm-internals';
 
 export const EMBEDDING_GRAD = 'EmbeddingGrad';
+
+/** Elements of one block of the selection matrix (16 MiB of float32). */
+export const SELECT_ELEMENTS = 1 << 22;
 
 interface Attrs {
   vocab: number;
@@ -72,14 +80,25 @@ export function embeddingGrad(tf: Tf, dy: Tensor2D, ids: Int32Array, vocab: numb
   const slot = new Map<number, number>();
   for (const id of ids) if (!slot.has(id)) slot.set(id, slot.size);
   const u = slot.size;
-  const select = new Float32Array(u * ids.length);
-  ids.forEach((id, i) => (select[slot.get(id)! * ids.length + i] = 1));
+  const n = ids.length;
   // Row 0 is zero (ids not in the batch); the summed row of distinct id j is row j + 1.
   const index = new Int32Array(vocab);
   for (const [id, j] of slot) index[id] = j + 1;
+  const block = Math.max(1, Math.floor(SELECT_ELEMENTS / Math.max(1, n)));
   return tf.tidy(() => {
-    const summed = tf.matMul(tf.tensor2d(select, [u, ids.length]), dy);
-    const rows = tf.concat([tf.zeros([1, dy.shape[1]]), summed]);
-    return tf.gather(rows, tf.tensor1d(index, 'int32')) as Tensor2D;
+    const parts = [tf.zeros([1, dy.shape[1]])];
+    for (let start = 0; start < u; start += block) {
+      const rows = Math.min(block, u - start);
+      const select = new Float32Array(rows * n);
+      ids.forEach((id, i) => {
+        const j = slot.get(id)! - start;
+        if (j >= 0 && j < rows) select[j * n + i] = 1;
+      });
+      // Freed as soon as its product is queued, so one block at a time is held, not all of them.
+      const selection = tf.tensor2d(select, [rows, n]);
+      parts.push(tf.matMul(selection, dy));
+      selection.dispose();
+    }
+    return tf.gather(tf.concat(parts), tf.tensor1d(index, 'int32')) as Tensor2D;
   });
 }
