@@ -18,6 +18,10 @@ export interface RunRow {
   error: string | null;
   /** The engine process working on the run, while it runs. */
   pid: number | null;
+  /** Time spent running in the segments that have ended (each start or resume to its end), in ms. */
+  activeMs: number;
+  /** When the segment under way started (the last start or resume); null while queued or ended. */
+  segmentStartedAt: number | null;
 }
 
 export interface NewRun {
@@ -129,6 +133,7 @@ export interface ArtifactRow {
 }
 
 export interface ArtifactsRepo {
+  /** Records an artifact; one already recorded for the same run, kind and path is updated (same id, new meta and time). */
   add(a: { runId: number | null; kind: string; path: string; meta?: Record<string, unknown> }): ArtifactRow;
   forRun(runId: number): ArtifactRow[];
   /** The newest artifact recorded at `path` (to find the run an adapter folder came from). */

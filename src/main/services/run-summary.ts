@@ -60,11 +60,22 @@ export function resultArtifact(artifacts: readonly ArtifactRow[]): ArtifactRow |
   return artifacts.filter((a) => (RESULT_KINDS as readonly string[]).includes(a.kind)).at(-1);
 }
 
+/**
+ * The time a run has spent running: its ended segments (start or resume to finish,
+ * stop or crash) plus the one under way, up to `now`; the time it sat stopped or
+ * queued between them is not counted. Null for a run that never started.
+ */
+export function activeDurationMs(run: Pick<RunRow, 'startedAt' | 'endedAt' | 'activeMs' | 'segmentStartedAt'>, now = Date.now()): number | null {
+  if (run.startedAt === null) return null;
+  // An open segment ends at ended_at where a reader reported the run crashed without recording it.
+  const open = run.segmentStartedAt === null ? 0 : Math.max(0, (run.endedAt ?? now) - run.segmentStartedAt);
+  return run.activeMs + open;
+}
+
 export function toSummary(registry: Registry, run: RunRow, now = Date.now()): RunSummary {
   const last = registry.runs.lastLoss(run.id);
   const result = resultArtifact(registry.artifacts.forRun(run.id));
   const numbers = result ? folderNumbers(result.path) : null;
-  const end = run.endedAt ?? (run.status === 'running' ? now : null);
   return {
     id: run.id,
     name: run.name,
@@ -80,7 +91,7 @@ export function toSummary(registry: Registry, run: RunRow, now = Date.now()): Ru
     baseModel: typeof run.config.model === 'string' ? run.config.model : '',
     rank: rankOf(run),
     bestEvalLoss: registry.metrics.minValue(run.id, METRIC.evalLoss),
-    durationMs: run.startedAt !== null && end !== null ? Math.max(0, end - run.startedAt) : null,
+    durationMs: activeDurationMs(run, now),
     adapterBytes: numbers?.bytes ?? null,
     tags: registry.tags.forRun(run.id),
     trainableParams: numbers?.params ?? null,

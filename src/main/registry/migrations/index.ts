@@ -5,11 +5,12 @@ import type Database from 'better-sqlite3';
 import { migration001 } from './001-initial';
 import { migration002 } from './002-adapter-ranks';
 import { migration003 } from './003-metrics-series-index';
+import { migration004 } from './004-active-time-and-artifact-paths';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 
 /** Throws unless the versions are exactly 1..N in order. */
 export function checkMigrations(migrations: readonly Migration[]): void {

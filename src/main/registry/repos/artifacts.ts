@@ -1,4 +1,7 @@
 // Artifacts: adapters, merged models and other outputs, with free-form JSON meta.
+// One row per (run, kind, path): a save into a folder already recorded (a resumed
+// run writes its adapter again in place) updates that row's meta and time, so no
+// older row is left describing files that were overwritten.
 import type Database from 'better-sqlite3';
 import type { ArtifactRow, ArtifactsRepo } from '../api';
 import { RegistryError } from '../errors';
@@ -25,7 +28,16 @@ const toArtifact = (r: Row): ArtifactRow => ({
 export function createArtifactsRepo(db: Database.Database): ArtifactsRepo {
   const insert = db.prepare<{ runId: number | null; kind: string; path: string; meta: string; now: number }, Row>(
     `INSERT INTO artifacts (run_id, kind, path, meta_json, created_at)
-     VALUES (@runId, @kind, @path, @meta, @now) RETURNING *`,
+     VALUES (@runId, @kind, @path, @meta, @now)
+     ON CONFLICT (run_id, kind, path) WHERE run_id IS NOT NULL
+     DO UPDATE SET meta_json = excluded.meta_json, created_at = excluded.created_at
+     RETURNING *`,
+  );
+  // The unique index leaves out rows of no run (a deleted run's, which may repeat a
+  // folder); a save of no run into a recorded folder updates the newest such row.
+  const updateLoose = db.prepare<{ kind: string; path: string; meta: string; now: number }, Row>(
+    `UPDATE artifacts SET meta_json = @meta, created_at = @now
+     WHERE id = (SELECT max(id) FROM artifacts WHERE run_id IS NULL AND kind = @kind AND path = @path) RETURNING *`,
   );
   const forRun = db.prepare<[number], Row>('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id');
   const byPath = db.prepare<[string], Row>('SELECT * FROM artifacts WHERE path = ? ORDER BY id DESC LIMIT 1');
@@ -46,7 +58,8 @@ export function createArtifactsRepo(db: Database.Database): ArtifactsRepo {
         throw new RegistryError('REGISTRY_INVALID_INPUT', 'artifact meta must be an object');
       }
       try {
-        const row = insert.get({ runId, kind, path, meta: JSON.stringify(meta), now: Date.now() });
+        const values = { kind, path, meta: JSON.stringify(meta), now: Date.now() };
+        const row = (runId === null ? updateLoose.get(values) : undefined) ?? insert.get({ ...values, runId });
         if (!row) throw new Error('INSERT ... RETURNING gave no row');
         return toArtifact(row);
       } catch (err) {

@@ -35,6 +35,12 @@ export const LOSS_METRIC = METRIC.loss;
 
 const FINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'stopped', 'crashed'];
 
+/**
+ * Ends the segment under way (a run ends only from queued or running): its time joins
+ * active_ms. A run that never reached running has no segment and adds nothing.
+ */
+const CLOSE_SEGMENT = `active_ms = active_ms + coalesce(max(0, @now - segment_started_at), 0), segment_started_at = NULL`;
+
 interface Row {
   id: number;
   name: string;
@@ -47,6 +53,8 @@ interface Row {
   ended_at: number | null;
   error: string | null;
   pid: number | null;
+  active_ms: number;
+  segment_started_at: number | null;
 }
 
 function toRunRow(r: Row): RunRow {
@@ -62,6 +70,8 @@ function toRunRow(r: Row): RunRow {
     endedAt: r.ended_at,
     error: r.error,
     pid: r.pid,
+    activeMs: r.active_ms,
+    segmentStartedAt: r.segment_started_at,
   };
 }
 
@@ -82,19 +92,20 @@ export function createRunsRepo(db: Database.Database, probe: OwnerProbe): RunsRe
     `UPDATE runs SET status = 'queued', pid = @owner, ended_at = NULL, error = NULL
      WHERE id = @id AND status IN ('failed', 'stopped', 'crashed')`,
   );
-  // Only the engine its owner started may take a queued run; started_at keeps the first start.
+  // Only the engine its owner started may take a queued run; started_at keeps the first
+  // start, segment_started_at this one (a resume), so the time stopped in between is not counted.
   const markRunning = db.prepare<{ id: number; pid: number; owners: string; now: number }>(
     `UPDATE runs SET status = 'running', pid = @pid, started_at = coalesce(started_at, @now),
-            ended_at = NULL, error = NULL
+            segment_started_at = @now, ended_at = NULL, error = NULL
      WHERE id = @id AND status = 'queued' AND (pid IS NULL OR pid IN (SELECT value FROM json_each(@owners)))`,
   );
   const finish = db.prepare<{ id: number; status: string; error: string | null; now: number; pid: number | null }>(
-    `UPDATE runs SET status = @status, error = @error, ended_at = @now, pid = NULL
+    `UPDATE runs SET status = @status, error = @error, ended_at = @now, pid = NULL, ${CLOSE_SEGMENT}
      WHERE id = @id AND status IN ('queued', 'running') AND (@pid IS NULL OR pid = @pid)`,
   );
   // One statement, so a supervisor, a reader and an engine finishing the same run cannot both win.
   const markCrashed = db.prepare<{ id: number; reason: string; now: number; pids: string | null }>(
-    `UPDATE runs SET status = 'crashed', error = @reason, ended_at = @now, pid = NULL
+    `UPDATE runs SET status = 'crashed', error = @reason, ended_at = @now, pid = NULL, ${CLOSE_SEGMENT}
      WHERE id = @id AND status IN ('queued', 'running')
        AND (@pids IS NULL OR pid IS NULL OR pid IN (SELECT value FROM json_each(@pids)))`,
   );
