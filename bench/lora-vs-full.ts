@@ -11,12 +11,12 @@
 // then the ratios. A diagnostic child per method then follows the wasm heap through
 // one forward+backward (what the tensors saved for the backward pass cost, with
 // tfjs-backend-wasm's copying Identity kernel and with one that shares the buffer
-// as the cpu backend's does). Then PyTorch takes the same two steps on the same
-// model folder and the trainer's first batch (bench/train_torch.py --method lora with
-// the trainer's initial adapter, and --method full), so the LoRA / full step-time
-// ratio of both is measured in the same run and compared. Writes the "lora-vs-full"
+// as the cpu backend's does). Then the LoRA / full step-time ratio of both sides, in
+// the same run (bench/lora-vs-full-torch.ts): the two trainers in one child taking
+// steps in turn, and PyTorch's same two steps (bench/train_torch.py --method lora from
+// the trainer's initial adapter, and --method full) in alternating blocks. Writes the "lora-vs-full"
 // section of BENCHMARKS.md.
-// Run: npx tsx bench/lora-vs-full.ts      (or: npm run bench:lora-vs-full; about 2 minutes)
+// Run: npx tsx bench/lora-vs-full.ts      (or: npm run bench:lora-vs-full; 2–4 minutes)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,9 +32,8 @@ import { runTraining } from '../src/main/engine/train/trainer';
 import { mulberry32, writeRandomLlama, type LlamaShape } from './make-model';
 import { PeakSampler, runChild, traceLine, type MemoryPeak } from './memory';
 import { loadAverage, machineLines, mb, median, today, writeSection } from './report';
-import { torchLines, torchSteps, type OursStep } from './lora-vs-full-torch';
+import { alternatedSteps, torchLines, type Alternated } from './lora-vs-full-torch';
 import { copyingIdentity, trackAllocations, wasmHeapBytes, type WasmModule } from './wasm-heap';
-import type { TorchTrainResult } from './torch-train';
 
 /** resources/models/lab-tiny-llama/config.json's shape (head_dim 64 = hidden / heads). */
 const LAB_TINY: LlamaShape = { vocab: 4096, hidden: 256, layers: 4, heads: 4, kvHeads: 2, intermediate: 704, maxPositions: 512, tieWordEmbeddings: true };
@@ -122,8 +121,8 @@ function parent(): void {
         return r;
       }),
     );
-    const torch = torchSteps(tmp, dir, METHODS.map((m) => trainConfig(m, dir, data)) as [RunConfig, RunConfig]);
-    const body = report(written.params, results as [ChildResult, ChildResult], tapes, torch, load);
+    const alternated = alternatedSteps(tmp, dir, METHODS.map((m) => trainConfig(m, dir, data)) as [RunConfig, RunConfig]);
+    const body = report(written.params, results as [ChildResult, ChildResult], tapes, alternated, load);
     writeSection('lora-vs-full', body);
     console.log(body);
   } finally {
@@ -133,7 +132,7 @@ function parent(): void {
 
 const peakOf = (p: MemoryPeak) => Math.max(p.sampledRss, p.vmHwm);
 
-function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes: TapeResult[], [tl, tfull]: [TorchTrainResult, TorchTrainResult], load: number[]): string {
+function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes: TapeResult[], alternated: Alternated, load: number[]): string {
   const s = LAB_TINY;
   const step = (r: ChildResult) => median(r.stepSeconds.slice(WARMUP));
   const over = (r: ChildResult, p: MemoryPeak) => peakOf(p) - r.baselineRss;
@@ -173,10 +172,7 @@ function report(params: number, [lora, full]: [ChildResult, ChildResult], tapes:
       `peak memory during the steps **${ratio(over(lora, lora.steps), over(full, full.steps))}**, whole run **${ratio(over(lora, lora.whole), over(full, full.whole))}**`,
     `- Baseline RSS: lora ${mb(lora.baselineRss)}, full ${mb(full.baselineRss)}; totalParams reported by the trainer: lora ${lora.totalParams.toLocaleString('en-US')}, ` +
       `full ${full.totalParams.toLocaleString('en-US')}`,
-    ...torchLines(
-      [lora, full].map((r) => ({ stepSeconds: step(r), trainable: r.trainableParams, firstLoss: r.losses[0]!, coresUsed: r.coresUsed })) as [OursStep, OursStep],
-      [tl, tfull],
-    ),
+    ...torchLines(alternated),
     '',
     'Where the memory goes: at this size the peak is the step\'s activations, not weights or optimizer state. A diagnostic child per method ' +
       'and Identity kernel runs one warm-up and one measured forward+backward as the trainer does (`tf.variableGrads` of `crossEntropySum` inside ' +
