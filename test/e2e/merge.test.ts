@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openRegistry } from '../../src/main/registry/index';
+import { assertFullWidth, assertHint } from './form-checks';
 import { BUNDLED_MODEL, openPage, openSession, screenshots, trainWithCli } from './tools-harness';
 
 test('merge an adapter from the registry through the wizard and read the verification result', async () => {
@@ -16,12 +17,22 @@ test('merge an adapter from the registry through the wizard and read the verific
   const runId = trainWithCli(s, 'to-merge', 3);
   const { page } = s;
   await openPage(s, '#/merge');
+  // A fresh wizard: the CLI's default data type, and what is missing said as a to-do, not an error.
+  await page.waitForSelector('[data-testid="merge-missing"]');
+  assert.equal(await page.inputValue('[data-testid="merge-dtype"]'), 'float32');
+  await assertHint(page, 'merge-missing', 'todo', /Add at least one adapter/);
+  // Tried with nothing chosen (the button says it is unavailable, but takes the key): now it is an error.
+  await page.focus('[data-testid="merge-start"]');
+  await page.keyboard.press('Enter');
+  await assertHint(page, 'merge-missing', 'error', /Add at least one adapter/);
   const option = page.locator('[data-testid="merge-registry-adapter"] option', { hasText: `#${runId} to-merge` });
   await option.waitFor({ state: 'attached' });
   await page.selectOption('[data-testid="merge-registry-adapter"]', (await option.getAttribute('value'))!);
   await page.click('[data-testid="merge-add-registry"]');
   // The run's base model and an output folder beside the adapter are filled in.
   assert.equal(await page.inputValue('[data-testid="merge-base"]'), BUNDLED_MODEL);
+  // The base model path takes the card's width, so a long path is not cut.
+  await assertFullWidth(page, 'merge-base');
   const out = join(s.dir, 'merged-model');
   await page.fill('[data-testid="merge-out"]', out);
   await page.selectOption('[data-testid="merge-dtype"]', 'float32');

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { assertFullWidth, assertHint } from './form-checks';
 import { openPage, openSession, screenshots, trainWithCli } from './tools-harness';
 
 interface Seen {
@@ -37,7 +38,14 @@ test('base and base + adapter stream side by side, with the chat template and ra
   // The newest adapter in the registry and its base model are preselected.
   await page.waitForFunction(() => (document.querySelector('[data-testid="play-adapter"]') as HTMLInputElement | null)?.value.endsWith('/adapter'));
   assert.match(await page.inputValue('[data-testid="play-adapter"]'), new RegExp(`/runs/${runId}/adapter$`));
+  await assertFullWidth(page, 'play-model');
+  // No prompt yet: a to-do until Generate is tried, then an error; gone once there is one.
+  await assertHint(page, 'play-missing', 'todo', /Write a prompt/);
+  await page.focus('[data-testid="play-generate"]'); // aria-disabled: it still takes the key, and says why
+  await page.keyboard.press('Enter');
+  await assertHint(page, 'play-missing', 'error', /Write a prompt/);
   await page.fill('[data-testid="play-prompt"]', 'Write 4478 in words.');
+  await page.waitForSelector('[data-testid="play-missing"]', { state: 'detached' });
   await page.fill('[data-testid="play-maxNewTokens"]', '24');
   await page.fill('[data-testid="play-temperature"]', '0.8');
   await page.fill('[data-testid="play-seed"]', '7');

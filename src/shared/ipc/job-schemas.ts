@@ -14,6 +14,12 @@ export type JobId = z.infer<typeof jobIdSchema>;
 
 export const MERGE_DTYPE_NAMES = ['float32', 'float16', 'bfloat16'] as const;
 export const mergeDtypeSchema = z.enum(MERGE_DTYPE_NAMES);
+/**
+ * The data type a merge writes unless told otherwise (the CLI's --dtype and the
+ * wizard start here): float32 keeps W + ΔW without rounding either; float16 and
+ * bfloat16 halve the files at the cost of rounding the merged weights.
+ */
+export const DEFAULT_MERGE_DTYPE: (typeof MERGE_DTYPE_NAMES)[number] = 'float32';
 
 const path = z.string().min(1);
 
@@ -44,7 +50,7 @@ export const mergeRequestSchema = z.strictObject({
   adapters: z.array(z.strictObject({ path, weight: z.number().finite() })).min(1),
   /** The output folder; it must not exist yet. */
   out: path,
-  dtype: mergeDtypeSchema.default('float32'),
+  dtype: mergeDtypeSchema.default(DEFAULT_MERGE_DTYPE),
   /** Bytes per shard, or text such as "5GB" / "500MB"; Hugging Face's default is 5 GB. */
   maxShardSize: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
   /** Run base + adapter and the merged model on sample sequences and compare logits. */

@@ -5,7 +5,7 @@
 // weighted combination of several (--unmerge subtracts), streamed tensor by
 // tensor into --out, verified against base + adapter, and recorded in the registry.
 import type { MergeResultData } from '../../../shared/ipc/job-schemas';
-import { MERGE_DTYPE_NAMES, qloraBaseSchema } from '../../../shared/ipc/job-schemas';
+import { DEFAULT_MERGE_DTYPE, MERGE_DTYPE_NAMES, qloraBaseSchema } from '../../../shared/ipc/job-schemas';
 import { createServices } from '../../services/index';
 import { flag, str, UsageError, type Parsed } from '../args';
 import { followJob } from '../follow-job';
@@ -22,7 +22,7 @@ export async function merge(args: Parsed): Promise<number> {
     throw new UsageError(`--weights needs one number per adapter (${dirs.length}), got ${weightsText}`);
   }
   const sign = flag(args, 'unmerge') ? -1 : 1;
-  const dtype = str(args, 'dtype') ?? 'float32';
+  const dtype = str(args, 'dtype') ?? DEFAULT_MERGE_DTYPE;
   if (!(MERGE_DTYPE_NAMES as readonly string[]).includes(dtype)) throw new UsageError(`--dtype must be float32, float16 or bfloat16, got ${dtype}`);
   const qloraText = str(args, 'qlora-base');
   const qloraBase = qloraText === undefined ? undefined : qloraBaseSchema.safeParse(qloraText).data;

@@ -5,7 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { PathField } from '../new-run/PathField';
 import { useModels } from '../inspect/useModels';
 import { AdapterList } from './AdapterList';
-import { defaultOutFor, hasQlora, mergeRequest, type AdapterChoice, type MergePlan } from './merge-plan';
+import { EMPTY_PLAN, defaultOutFor, hasQlora, mergeRequest, type AdapterChoice, type MergePlan } from './merge-plan';
+import { MissingHint, hintTone, useAttention } from './missing-hint';
 import { MergeProgress } from './MergeProgress';
 import { useJob } from './useJob';
 import { useRegistryAdapters } from './useRegistryAdapters';
@@ -19,14 +20,16 @@ export function MergePage() {
   const models = useModels();
   const registry = useRegistryAdapters();
   const job = useJob();
-  const [plan, setPlan] = useState<MergePlan>({ base: '', adapters: [], out: '', dtype: 'float16', shardSize: '', verify: true, qloraBase: 'dequantized' });
+  const [plan, setPlan] = useState<MergePlan>(EMPTY_PLAN);
+  const attention = useAttention();
   useEffect(() => {
     document.title = 'Merge & export — LoRA Lab';
   }, []);
   const checked = useMemo(() => mergeRequest(plan), [plan]);
   const busy = job.view.phase === 'starting' || job.view.phase === 'running';
 
-  const setAdapters = (adapters: AdapterChoice[]) =>
+  const setAdapters = (adapters: AdapterChoice[]) => {
+    attention.touch('adapters');
     setPlan((p) => {
       const first = adapters[0];
       const fromRun = first ? registry.adapters.find((a) => a.path === first.path) : undefined;
@@ -38,9 +41,13 @@ export function MergePage() {
         out: p.out === '' && first?.path ? defaultOutFor(first.path) : p.out,
       };
     });
+  };
 
   const start = () => {
-    if (!('request' in checked)) return;
+    if (!('request' in checked)) {
+      attention.attempt();
+      return;
+    }
     const request = checked.request;
     void job.start(() => client.request('merge.start', request));
   };
@@ -62,7 +69,17 @@ export function MergePage() {
         <li className="card">
           <h2>2 · Base model</h2>
           <div className="tool-form">
-            <PathField label="Base model folder" value={plan.base} onChange={(base) => setPlan((p) => ({ ...p, base }))} options={models} testId="merge-base" />
+            <PathField
+              label="Base model folder"
+              value={plan.base}
+              onChange={(base) => {
+                attention.touch('base');
+                setPlan((p) => ({ ...p, base }));
+              }}
+              options={models}
+              testId="merge-base"
+              className="field field-full"
+            />
           </div>
           {hasQlora(plan) && (
             <fieldset className="choice" data-testid="qlora-base">
@@ -83,7 +100,16 @@ export function MergePage() {
         <li className="card">
           <h2>3 · Output</h2>
           <div className="tool-form">
-            <PathField label="Output folder (must not exist yet)" value={plan.out} onChange={(out) => setPlan((p) => ({ ...p, out }))} testId="merge-out" />
+            <PathField
+              label="Output folder (must not exist yet)"
+              value={plan.out}
+              onChange={(out) => {
+                attention.touch('out');
+                setPlan((p) => ({ ...p, out }));
+              }}
+              testId="merge-out"
+              className="field field-full"
+            />
             <label className="field">
               <span>Data type</span>
               <select value={plan.dtype} onChange={(e) => setPlan((p) => ({ ...p, dtype: e.target.value as MergePlan['dtype'] }))} data-testid="merge-dtype">
@@ -94,7 +120,17 @@ export function MergePage() {
             </label>
             <label className="field">
               <span>Max shard size</span>
-              <input type="text" value={plan.shardSize} placeholder="5GB" onChange={(e) => setPlan((p) => ({ ...p, shardSize: e.target.value }))} data-testid="merge-shard" />
+              <input
+                type="text"
+                value={plan.shardSize}
+                placeholder="5GB"
+                onChange={(e) => {
+                  attention.touch('shardSize');
+                  const shardSize = e.target.value;
+                  setPlan((p) => ({ ...p, shardSize }));
+                }}
+                data-testid="merge-shard"
+              />
             </label>
             <label className="field checkbox-field">
               <input type="checkbox" checked={plan.verify} onChange={(e) => setPlan((p) => ({ ...p, verify: e.target.checked }))} data-testid="merge-verify" />
@@ -104,7 +140,16 @@ export function MergePage() {
         </li>
       </ol>
       <div className="start-bar">
-        <button type="button" className="button primary" disabled={busy || !('request' in checked)} onClick={start} data-testid="merge-start">
+        {/* Clickable while something is missing: the click says what (the hint turns to an error). */}
+        <button
+          type="button"
+          className="button primary"
+          disabled={busy}
+          aria-disabled={'missing' in checked || undefined}
+          aria-describedby={'missing' in checked ? 'merge-missing' : undefined}
+          onClick={start}
+          data-testid="merge-start"
+        >
           {busy ? 'Merging…' : 'Merge'}
         </button>
         {busy && (
@@ -112,7 +157,7 @@ export function MergePage() {
             Cancel
           </button>
         )}
-        {'missing' in checked && <span className="start-reason">{checked.missing}</span>}
+        {'missing' in checked && <MissingHint text={checked.missing} tone={hintTone(checked.field, attention.touched, attention.attempted)} testId="merge-missing" />}
       </div>
       <MergeProgress view={job.view} />
     </div>

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultOutFor, mergeRequest, type MergePlan } from './merge-plan';
+import { mergeRequestSchema } from '../../../shared/ipc/job-schemas';
+import { EMPTY_PLAN, defaultOutFor, mergeRequest, type MergePlan } from './merge-plan';
 
 const plan: MergePlan = {
   base: '/models/tiny',
@@ -31,11 +32,17 @@ test('weights, shard sizes and the QLoRA base choice', () => {
 });
 
 test('what is missing is named', () => {
-  assert.deepEqual(mergeRequest({ ...plan, base: '' }), { missing: 'Choose the base model.' });
+  assert.deepEqual(mergeRequest({ ...plan, base: '' }), { missing: 'Choose the base model.', field: 'base' });
   assert.match((mergeRequest({ ...plan, adapters: [{ ...plan.adapters[0]!, weight: 'x' }] }) as { missing: string }).missing, /weight must be a number/);
   assert.match((mergeRequest({ ...plan, shardSize: 'lots' }) as { missing: string }).missing, /Shard size/);
 });
 
 test('the default output sits beside the adapter', () => {
   assert.match(defaultOutFor('/reg/runs/3/adapter/'), /^\/reg\/runs\/3\/merged-\d{8}-\d{6}$/);
+});
+
+test("a fresh wizard's data type is the merge contract's default (the CLI's)", () => {
+  const contract = mergeRequestSchema.parse({ base: '/b', adapters: [{ path: '/a', weight: 1 }], out: '/o' });
+  assert.equal(contract.dtype, 'float32');
+  assert.equal(EMPTY_PLAN.dtype, contract.dtype);
 });

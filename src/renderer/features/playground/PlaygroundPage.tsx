@@ -4,6 +4,7 @@ import type { RequestOf } from '../../../shared/ipc/contract';
 import { client } from '../../api/client';
 import { useModels } from '../inspect/useModels';
 import { useJob } from '../merge/useJob';
+import { MissingHint, hintTone, useAttention } from '../merge/missing-hint';
 import { useRegistryAdapters } from '../merge/useRegistryAdapters';
 import { PathField } from '../new-run/PathField';
 import { OutputPane } from './OutputPane';
@@ -24,6 +25,7 @@ export function PlaygroundPage() {
   const [chat, setChat] = useState(true);
   const [nf4, setNf4] = useState(false);
   const [sampling, setSampling] = useState<Sampling>(DEFAULT_SAMPLING);
+  const attention = useAttention();
   useEffect(() => {
     document.title = 'Playground — LoRA Lab';
   }, []);
@@ -43,11 +45,20 @@ export function PlaygroundPage() {
 
   const busy = [base, tuned].some((j) => j.view.phase === 'starting' || j.view.phase === 'running');
   const settings = samplingRequest(sampling);
-  const reason =
-    model.trim() === '' ? 'Choose a base model.' : prompt.trim() === '' ? 'Write a prompt.' : typeof settings === 'string' ? settings : null;
+  const missing: { reason: string; field: 'model' | 'prompt' | 'sampling' } | null =
+    model.trim() === ''
+      ? { reason: 'Choose a base model.', field: 'model' }
+      : prompt.trim() === ''
+        ? { reason: 'Write a prompt.', field: 'prompt' }
+        : typeof settings === 'string'
+          ? { reason: settings, field: 'sampling' }
+          : null;
 
   const run = () => {
-    if (reason !== null || typeof settings === 'string') return;
+    if (missing !== null || typeof settings === 'string') {
+      attention.attempt();
+      return;
+    }
     const common: Omit<RequestOf<'generate.start'>, 'adapter'> = { model: model.trim(), prompt, chat, quantize: nf4 ? 'nf4' : null, ...settings };
     void base.start(() => client.request('generate.start', { ...common, adapter: null }));
     if (adapter.trim() !== '') void tuned.start(() => client.request('generate.start', { ...common, adapter: adapter.trim() }));
@@ -74,7 +85,17 @@ export function PlaygroundPage() {
         }}
         aria-label="Generation"
       >
-        <PathField label="Base model" value={model} onChange={setModel} options={models} testId="play-model" />
+        <PathField
+          label="Base model"
+          value={model}
+          onChange={(m) => {
+            attention.touch('model');
+            setModel(m);
+          }}
+          options={models}
+          testId="play-model"
+          className="field field-full"
+        />
         <label className="field field-wide">
           <span>Adapter (empty: base model only)</span>
           <input type="text" list="play-adapters" value={adapter} onChange={(e) => setAdapter(e.target.value)} spellCheck={false} data-testid="play-adapter" />
@@ -91,7 +112,10 @@ export function PlaygroundPage() {
           <textarea
             rows={4}
             value={prompt}
-            onChange={(e) => setPrompt(e.target.value)}
+            onChange={(e) => {
+              attention.touch('prompt');
+              setPrompt(e.target.value);
+            }}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
                 e.preventDefault();
@@ -110,9 +134,23 @@ export function PlaygroundPage() {
           <input type="checkbox" checked={nf4} onChange={(e) => setNf4(e.target.checked)} data-testid="play-nf4" />
           <span>Load the base quantized to NF4, as QLoRA trains it{fromRun?.method === 'qlora' ? ' (this adapter is from a QLoRA run)' : ''}</span>
         </label>
-        <SamplingFields value={sampling} onChange={setSampling} />
+        <SamplingFields
+          value={sampling}
+          onChange={(s) => {
+            attention.touch('sampling');
+            setSampling(s);
+          }}
+        />
         <div className="start-bar field-full">
-          <button type="submit" className="button primary" disabled={busy || reason !== null} data-testid="play-generate">
+          {/* Clickable while something is missing: the click says what (the hint turns to an error). */}
+          <button
+            type="submit"
+            className="button primary"
+            disabled={busy}
+            aria-disabled={missing !== null || undefined}
+            aria-describedby={missing ? 'play-missing' : undefined}
+            data-testid="play-generate"
+          >
             {busy ? 'Generating…' : 'Generate'}
           </button>
           {busy && (
@@ -120,7 +158,7 @@ export function PlaygroundPage() {
               Stop
             </button>
           )}
-          {reason && <span className="start-reason">{reason}</span>}
+          {missing && <MissingHint text={missing.reason} tone={hintTone(missing.field, attention.touched, attention.attempted)} testId="play-missing" />}
         </div>
       </form>
       <div className="play-outputs">
