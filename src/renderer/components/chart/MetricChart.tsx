@@ -1,8 +1,9 @@
 // A metric chart on uPlot's canvas: 100,000 points draw in milliseconds (uPlot
 // reduces each pixel column to its extremes while it builds the path). Drag to zoom
 // into a step range, double-click or "Reset zoom" to see everything; the readout
-// shows every series at the hovered x (a sparse series shows its latest point at or
-// before it). From the keyboard: focus the chart, ←/→ move the readout (Shift: ten
+// shows every series at the hovered x; a series without a point there (eval loss
+// between evaluations, a run past its end) reads "—" and names the x of its latest
+// value, so that value is not taken for one measured at the hovered step. From the keyboard: focus the chart, ←/→ move the readout (Shift: ten
 // points), + and − zoom around it, 0 resets.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import uPlot from 'uplot';
@@ -11,7 +12,7 @@ import { errorMessage } from '../../lib/errors';
 import { useElementWidth } from '../useElementWidth';
 import { readChartTheme, useColorScheme, type ChartTheme } from './chart-theme';
 import { downloadChartPng } from './export-png';
-import { alignSeries, nearestIndex, positiveOnly, smoothEma, valueAtOrBefore, zoomRange, type XYSeries } from './series-data';
+import { alignSeries, nearestIndex, positiveOnly, readoutAt, smoothEma, zoomRange, type XYSeries } from './series-data';
 
 export interface ChartSeries {
   label: string;
@@ -164,7 +165,7 @@ export function MetricChart(props: MetricChartProps) {
   const focusX = hoverX ?? (hasData ? xs[xs.length - 1]! : null);
   const readout = drawn
     .filter((d) => !d.faint)
-    .map((d) => ({ d, p: focusX === null ? null : valueAtOrBefore(d.data, focusX) }));
+    .map((d) => ({ d, p: focusX === null ? null : readoutAt(d.data, focusX, d.markers) }));
   const primary = series[0]?.data;
 
   const resetZoom = () => {
@@ -229,7 +230,14 @@ export function MetricChart(props: MetricChartProps) {
         {readout.map(({ d, p }) => (
           <span key={d.label} className="readout-item">
             <span className={`legend-swatch${d.dashed ? ' dashed' : ''}`} style={{ borderTopColor: d.color }} aria-hidden="true" />
-            <span className="readout-label">{d.label}</span> {p ? formatY(p.y) : '—'}
+            <span className="readout-label">{d.label}</span>{' '}
+            {p?.measured ? (
+              formatY(p.y)
+            ) : (
+              <>
+                —{p && <span className="readout-last"> (last {formatY(p.y)} at {xLabel} {formatX(p.x)})</span>}
+              </>
+            )}
           </span>
         ))}
       </div>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alignSeries, nearestIndex, positiveOnly, smoothEma, valueAtOrBefore, zoomRange } from './series-data';
+import { alignSeries, nearestIndex, positiveOnly, readoutAt, smoothEma, valueAtOrBefore, zoomRange } from './series-data';
 
 test('series with different steps share the union of their x, null where absent', () => {
   const loss = { xs: [1, 2, 3, 4], ys: [4, 3, 2, 1] };
@@ -55,6 +55,17 @@ test('nearestIndex and valueAtOrBefore', () => {
   assert.deepEqual(valueAtOrBefore(evalLoss, 75), { x: 50, y: 2 });
   assert.deepEqual(valueAtOrBefore(evalLoss, 100), { x: 100, y: 1 });
   assert.deepEqual(valueAtOrBefore({ xs: [1, 2], ys: [3, Number.NaN] }, 2), { x: 1, y: 3 });
+});
+
+test('readoutAt: a sparse series is measured only at its own points, any series only up to its end', () => {
+  const evalLoss = { xs: [0, 50, 100], ys: [3, 2, 1] };
+  assert.deepEqual(readoutAt(evalLoss, 50, true), { x: 50, y: 2, measured: true });
+  assert.deepEqual(readoutAt(evalLoss, 75, true), { x: 50, y: 2, measured: false }, 'between evaluations');
+  assert.equal(readoutAt({ xs: [10], ys: [1] }, 5, true), null, 'not started');
+  const loss = { xs: [1, 2, 3, 4], ys: [4, 3, 2, 1] };
+  assert.deepEqual(readoutAt(loss, 3, false), { x: 3, y: 2, measured: true });
+  assert.deepEqual(readoutAt({ xs: [0, 10], ys: [4, 3] }, 5, false), { x: 0, y: 4, measured: true }, 'inside a dense line');
+  assert.deepEqual(readoutAt(loss, 9, false), { x: 4, y: 1, measured: false }, 'past a shorter run\'s end');
 });
 
 test('zoomRange narrows around the centre and stays inside the data', () => {

@@ -122,6 +122,21 @@ export function valueAtOrBefore(series: XYSeries, x: number): { x: number; y: nu
   return null;
 }
 
+/**
+ * A series' readout at a hovered x. `measured`: the value was recorded there — the
+ * point at x itself, or, for a dense series (a value every step), the line between
+ * its points while x is inside its range. A sparse series (eval loss every N steps)
+ * between its points, or any series past its end, is not measured at x: the readout
+ * says so and names the x its latest value is from, instead of passing that value
+ * off as the one at x.
+ */
+export function readoutAt(series: XYSeries, x: number, sparse: boolean): { x: number; y: number; measured: boolean } | null {
+  const p = valueAtOrBefore(series, x);
+  if (!p) return null;
+  const last = series.xs[series.xs.length - 1]!;
+  return { ...p, measured: p.x === x || (!sparse && x <= last) };
+}
+
 /** A zoom step around a centre: factor < 1 zooms in, > 1 out, clamped to the data's range. */
 export function zoomRange(
   current: { min: number; max: number },
