@@ -141,6 +141,13 @@ def llama_forward(p, cfg, ids, mask, lora=None, scaling=1.0):
     return F.linear(x, head)
 
 
+def set_threads(n):
+    """PyTorch's intra-op threads, checked: a silently ignored setting would skew every ratio."""
+    torch.set_num_threads(n)
+    if torch.get_num_threads() != n:
+        raise SystemExit(f"torch.get_num_threads() is {torch.get_num_threads()} after set_num_threads({n})")
+
+
 def torch_environment():
     """What the timings ran on: torch and Python versions, threads, BLAS, the env that steers them."""
     show = torch.__config__.show()
@@ -188,9 +195,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
-    if torch.get_num_threads() != args.threads:
-        raise SystemExit(f"torch.get_num_threads() is {torch.get_num_threads()} after set_num_threads({args.threads})")
+    set_threads(args.threads)
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
     p = read_model(args.model)

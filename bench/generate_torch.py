@@ -31,7 +31,7 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True  # no __pycache__ left in bench/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from forward_torch import read_model, repeat_kv, rms_norm, rope_tables, rotate_half, torch_environment  # noqa: E402
+from forward_torch import read_model, repeat_kv, rms_norm, rope_tables, rotate_half, set_threads, torch_environment  # noqa: E402
 
 
 def cached_forward(p, cfg, ids, cache, rope):
@@ -106,9 +106,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
-    if torch.get_num_threads() != args.threads:
-        raise SystemExit(f"torch.get_num_threads() is {torch.get_num_threads()} after set_num_threads({args.threads})")
+    set_threads(args.threads)
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
     p = read_model(args.model)

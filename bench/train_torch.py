@@ -36,7 +36,7 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True  # no __pycache__ left in bench/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from forward_torch import llama_forward, read_model, read_safetensors, torch_environment  # noqa: E402
+from forward_torch import llama_forward, read_model, read_safetensors, set_threads, torch_environment  # noqa: E402
 
 TARGETS = ("q_proj", "v_proj")
 
@@ -76,9 +76,7 @@ def main():
     ap.add_argument("--method", choices=("lora", "full"), default="lora")
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
-    if torch.get_num_threads() != args.threads:
-        raise SystemExit(f"torch.get_num_threads() is {torch.get_num_threads()} after set_num_threads({args.threads})")
+    set_threads(args.threads)
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
     p = read_model(args.model)

@@ -8,6 +8,7 @@
 // absence itself a failure, so the webgpu runs are never silently dropped.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import type { WebGpuAdapter } from '../src/shared/ipc/schemas';
 import { BackendError, selectBackend, type BackendSelection, type Tf } from '../src/main/engine/backend';
 
 export const TEST_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
@@ -51,3 +52,17 @@ export function testOnBackends(title: string, body: (tf: Tf, t: TestContext, bac
     });
   }
 }
+
+/** Mesa's llvmpipe through Dawn's OpenGL backend, as measured here. */
+export const LLVMPIPE_ADAPTER: WebGpuAdapter = {
+  dawnBackend: 'opengl',
+  featureLevel: 'compatibility',
+  vendor: '',
+  architecture: '',
+  device: 'llvmpipe-llvm-15-0-6-256-bits-',
+  description: 'OpenGL version 4.5 (Core Profile) Mesa 22.3.6',
+  name: 'llvmpipe (LLVM 15.0.6, 256 bits)',
+  isFallbackAdapter: false,
+  software: true,
+  limits: { maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 27, maxStorageBuffersPerShaderStage: 16 },
+};

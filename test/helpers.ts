@@ -1,6 +1,7 @@
 // Shared test helpers: temp folders, polling, and a run config on the tiny Llama
 // fixture. Nothing here stands in for LoRA Lab's own code.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -53,4 +54,16 @@ export function brokenGpuPackage(): string {
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '4.22.0', main: 'index.js' }));
   writeFileSync(join(pkg, 'index.js'), "throw new Error('libcudnn.so.8: cannot open shared object file: No such file or directory');\n");
   return join(dir, 'node_modules');
+}
+
+/** Whether both optional webgpu packages resolve from LoRA Lab's root (the engine's own check decides whether they load). */
+export function webgpuPackagesInstalled(): boolean {
+  const req = createRequire(join(ROOT, 'noop.js'));
+  try {
+    req.resolve('webgpu');
+    req.resolve('@tensorflow/tfjs-backend-webgpu');
+    return true;
+  } catch {
+    return false;
+  }
 }

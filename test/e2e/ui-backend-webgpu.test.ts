@@ -4,26 +4,15 @@
 // without them the server runs on wasm and the badge's details say why webgpu
 // was skipped.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT, tempDir } from '../helpers';
+import { tempDir, webgpuPackagesInstalled } from '../helpers';
 import { openBrowser, startUi } from './harness';
 
-function installed(): boolean {
-  const req = createRequire(join(ROOT, 'noop.js'));
-  try {
-    req.resolve('webgpu');
-    req.resolve('@tensorflow/tfjs-backend-webgpu');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('the backend badge names the WebGPU adapter, or says why webgpu is not used', async () => {
   const dir = tempDir();
-  const present = installed();
+  const present = webgpuPackagesInstalled();
   const { url } = await startUi(join(dir, 'registry.sqlite'), { LORALAB_BACKEND: present ? 'webgpu' : '', EGL_PLATFORM: 'surfaceless' });
   const { page, pageErrors } = await openBrowser(dir);
   await page.goto(url);

@@ -8,21 +8,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, ROOT, TINY_MODEL, tempDir } from '../helpers';
+import { CLI, ROOT, TINY_MODEL, tempDir, webgpuPackagesInstalled } from '../helpers';
 
-function installed(): boolean {
-  const req = createRequire(join(ROOT, 'noop.js'));
-  try {
-    req.resolve('webgpu');
-    req.resolve('@tensorflow/tfjs-backend-webgpu');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The tiny Llama's config with a 40,000-token vocabulary and hidden size 1,024; the weights' data is a hole. */
 function wideVocabModel(dir: string): string {
@@ -86,7 +75,7 @@ test('train --backend webgpu refuses a model whose embedding exceeds the adapter
     timeout: 120_000,
   });
   assert.notEqual(r.status, 0, r.stdout);
-  if (!installed()) {
+  if (!webgpuPackagesInstalled()) {
     assert.match(r.stderr, /backend 'webgpu' was requested .* package webgpu is not installed/);
     return;
   }

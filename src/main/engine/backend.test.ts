@@ -6,12 +6,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { doctorReportSchema } from '../../shared/ipc/schemas';
 import { BackendError, doctorReport, getTf, selectBackend } from './backend';
 import { dawnBackendOrder, preflight } from './backends/webgpu';
+import { webgpuPackagesInstalled } from '../../../test/helpers';
 
 const savedEnv = process.env.LORALAB_BACKEND;
 function setEnv(value: string | undefined): void {
@@ -146,24 +146,14 @@ test('a missing dependency inside an installed package counts as broken, not abs
 // The webgpu tests take the real path where the optional packages are installed
 // and Dawn can reach an adapter (here: Mesa's llvmpipe through EGL, which needs
 // EGL_PLATFORM=surfaceless without a display), and otherwise check the reason.
-function webgpuInstalled(): boolean {
-  const req = createRequire(path.join(process.cwd(), 'noop.js'));
-  try {
-    req.resolve('webgpu');
-    req.resolve('@tensorflow/tfjs-backend-webgpu');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('webgpu by name runs on the adapter and names it; auto passes a software adapter over', async () => {
   process.env.EGL_PLATFORM ??= 'surfaceless';
   const reachable = dawnBackendOrder().some((b) => preflight(b) === null);
-  if (!webgpuInstalled() || !reachable) {
+  if (!webgpuPackagesInstalled() || !reachable) {
     await assert.rejects(selectBackend({ prefer: 'webgpu' }), (err: unknown) => {
       assert.ok(err instanceof BackendError);
-      assert.match(err.message, webgpuInstalled() ? /Dawn's \w+ backend skipped: / : /package webgpu is not installed/);
+      assert.match(err.message, webgpuPackagesInstalled() ? /Dawn's \w+ backend skipped: / : /package webgpu is not installed/);
       return true;
     });
     return;

@@ -7,24 +7,11 @@ import assert from 'node:assert/strict';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { WebGpuAdapter } from '../../../shared/ipc/schemas';
+import { LLVMPIPE_ADAPTER as llvmpipe } from '../../../../test/backends';
 import { checkBufferLimits, checkModelFitsAdapter, modelBufferNeeds, WebGpuLimitError } from './webgpu-limits';
 
 const TINY = path.join(__dirname, '../../../../test/fixtures/models/tiny-llama');
 
-/** Mesa's llvmpipe through Dawn's OpenGL backend, as measured here. */
-const llvmpipe: WebGpuAdapter = {
-  dawnBackend: 'opengl',
-  featureLevel: 'compatibility',
-  vendor: '',
-  architecture: '',
-  device: 'llvmpipe-llvm-15-0-6-256-bits-',
-  description: 'OpenGL version 4.5 (Core Profile) Mesa 22.3.6',
-  name: 'llvmpipe (LLVM 15.0.6, 256 bits)',
-  isFallbackAdapter: false,
-  software: true,
-  limits: { maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 27, maxStorageBuffersPerShaderStage: 16 },
-};
 
 /** A llama folder with the given tensors (all F32, data left as a hole). */
 function syntheticModel(vocab: number, hidden: number, tensors: Record<string, number[]>): string {

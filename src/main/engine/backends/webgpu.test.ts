@@ -11,20 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tfjs from '@tensorflow/tfjs';
 import { describeAdapter } from '../../../shared/webgpu-adapter';
-import { dawnBackendOrder, loadWebGpu, preflight, softwareAdapterName, type WebGpuAdapterReport } from './webgpu';
-
-const llvmpipe: WebGpuAdapterReport = {
-  dawnBackend: 'opengl',
-  featureLevel: 'compatibility',
-  vendor: '',
-  architecture: '',
-  device: 'llvmpipe-llvm-15-0-6-256-bits-',
-  description: 'OpenGL version 4.5 (Core Profile) Mesa 22.3.6',
-  name: 'llvmpipe (LLVM 15.0.6, 256 bits)',
-  isFallbackAdapter: false,
-  software: true,
-  limits: { maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 27, maxStorageBuffersPerShaderStage: 16 },
-};
+import { dawnBackendOrder, loadWebGpu, preflight, softwareAdapterName } from './webgpu';
+import { LLVMPIPE_ADAPTER as llvmpipe } from '../../../../test/backends';
 
 test('Dawn is asked for the platform API first, then OpenGL on Linux', () => {
   assert.deepEqual(dawnBackendOrder('linux'), ['vulkan', 'opengl']);
