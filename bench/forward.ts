@@ -10,14 +10,13 @@
 //      Mesa's llvmpipe set EGL_PLATFORM=surfaceless, and expect minutes per forward)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { selectBackend } from '../src/main/engine/backend';
 import { loadModel } from '../src/main/engine/models/load-model';
 import { backendLines, NO_GPU_MACHINE_NOTE, parseBenchArgs, settle } from './backend-args';
 import { LLAMA_17M, mulberry32, writeRandomLlama } from './make-model';
-import { loadAverage, machineLines, mb, median, today, writeSection, type TorchEnvironment } from './report';
+import { loadAverage, machineLines, mb, median, packageVersion, today, writeSection, type TorchEnvironment } from './report';
 
 const COMMAND = 'npx tsx bench/forward.ts';
 const ARGS = parseBenchArgs(process.argv.slice(2), { runs: 7, batch: 8 }, COMMAND) ?? process.exit(1);
@@ -233,11 +232,6 @@ function compare(a: Float32Array, b: Float32Array, mask: number[][], vocab: numb
     }),
   );
   return { maxAbs, maxLogit, positions, sameArgmax };
-}
-
-function packageVersion(name: string): string {
-  const req = createRequire(__filename);
-  return (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 }
 
 main().catch((err: unknown) => {

@@ -9,15 +9,14 @@
 // BENCHMARKS.md.
 // Run: npx tsx bench/generate.ts        (or: npm run bench:generate; about 1 minute)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { selectBackend } from '../src/main/engine/backend';
 import { generate } from '../src/main/engine/infer/generate';
 import { openModelSession } from '../src/main/engine/infer/session';
 import { LLAMA_17M, mulberry32, writeRandomLlama } from './make-model';
-import { loadAverage, machineLines, mb, median, today, writeSection, type TorchEnvironment } from './report';
+import { loadAverage, machineLines, mb, median, packageVersion, today, writeSection, type TorchEnvironment } from './report';
 
 const PROMPT = 64;
 const NEW_TOKENS = 128;
@@ -208,11 +207,6 @@ function report({ load, written, selectionDescription, simd, threads, timed, tor
       `the closest call among them: a top-1 − top-2 logit gap of ${minGap.toExponential(2)}`,
     `- Tensors held by tfjs before and after the timed runs: ${tensorsBefore} and ${tensorsAfter} (the cache is freed after every generation)`,
   ].join('\n');
-}
-
-function packageVersion(name: string): string {
-  const req = createRequire(__filename);
-  return (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 }
 
 if (process.argv.length > 2) {

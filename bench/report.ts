@@ -1,8 +1,9 @@
-// Shared by the benchmarks: a description of the machine they ran on, and
-// BENCHMARKS.md upkeep. Each benchmark owns one section, fenced by
+// Shared by the benchmarks: a description of the machine (and package versions) they
+// ran on, and BENCHMARKS.md upkeep. Each benchmark owns one section, fenced by
 // <!-- bench:<id> --> … <!-- /bench:<id> -->; re-running a benchmark replaces its
 // own section and leaves the others as they are.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { refreshReadme } from '../scripts/readme-numbers';
@@ -96,6 +97,12 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The installed version of package `name` (its package.json, as resolved from bench/). */
+export function packageVersion(name: string): string {
+  const req = createRequire(__filename);
+  return (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 }
 
 export const MB = 1e6;

@@ -2,8 +2,8 @@
 // it, LoRA or full fine-tuning) in a child python and returns what it measured.
 // PyTorch gets THREADS threads with OpenBLAS; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
 // are unset for the child only (the machine sets them for other programs, and with
-// them OpenBLAS picks slower kernels). Not an entry point: imported by
-// bench/lora-vs-full.ts.
+// them OpenBLAS picks slower kernels). Not an entry point: imported by bench/train.ts
+// and bench/lora-vs-full-torch.ts.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { TorchEnvironment } from './report';
