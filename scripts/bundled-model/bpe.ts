@@ -3,9 +3,9 @@
 // I/O. Used by train-tokenizer.ts and test/integration/bundled-tokenizer.test.ts.
 //
 // The algorithm (Sennrich et al. 2016, on bytes as in GPT-2):
-// 1. Split every text with GPT-2's pre-tokenisation regex (the one the
-//    ByteLevel pre-tokenizer applies at encode time, so training sees exactly
-//    the pieces encoding will see) and count each distinct piece.
+// 1. Split every text with the pre-tokenisation pattern (the one the Split
+//    pre-tokenizer applies at encode time, so training sees exactly the pieces
+//    encoding will see) and count each distinct piece.
 // 2. Write each piece as its UTF-8 bytes; the alphabet is all 256 bytes, so
 //    any text encodes and no unknown token is needed.
 // 3. Repeatedly merge the most frequent adjacent pair of symbols into a new
@@ -17,8 +17,16 @@
 // distinct pieces that contain the merged pair (found through an index from
 // pair to pieces), and a max-heap with lazy deletion finds the next pair.
 
-/** GPT-2's pre-tokenisation regex: contractions, letters, digits, other symbols, each with one leading space; runs of spaces. */
-export const PRETOKENIZE_REGEX = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+/**
+ * The pre-tokenisation pattern: GPT-2's (contractions, letters, other symbols,
+ * each with one leading space; runs of spaces) except that every digit is a
+ * piece of its own with no space, so "4721" is always the four tokens 4 7 2 1
+ * wherever it stands. GPT-2's ` ?\p{N}+` would let BPE merge " 19", "60" and
+ * "000" into tokens whose digits a small model cannot see; Llama 3 and Qwen
+ * split digits for the same reason (Llama 3 in groups of up to three).
+ */
+export const PRETOKENIZE_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+export const PRETOKENIZE_REGEX = new RegExp(PRETOKENIZE_PATTERN, 'gu');
 
 /**
  * GPT-2's bytes_to_unicode: byte b is written as BYTE_CHARS[b], a printable
@@ -220,8 +228,9 @@ export interface TokenizerFileOptions {
 /**
  * The model as a Hugging Face tokenizers file (tokenizer.json), formatted as
  * the library's save(pretty=True) formats it, vocabulary in id order. Choices:
- * - pre_tokenizer ByteLevel, add_prefix_space false: a text's first word has
- *   no leading-space marker, as in GPT-2 and Llama 3;
+ * - pre_tokenizer: a Split on PRETOKENIZE_PATTERN (Isolated), then ByteLevel
+ *   without its own regex and with add_prefix_space false (a text's first word
+ *   has no leading-space marker), the shape of Llama 3's tokenizer.json;
  * - post_processor TemplateProcessing "<bos> $A": bos before every text, the
  *   way Llama's tokenizer.json does it (read by transformers' fast tokenizers
  *   and by @huggingface/tokenizers alike); no eos is added;
@@ -249,7 +258,13 @@ export function tokenizerJson(model: BpeModel, options: TokenizerFileOptions): s
       special: true,
     })),
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: PRETOKENIZE_PATTERN }, behavior: 'Isolated', invert: false },
+        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+      ],
+    },
     post_processor: {
       type: 'TemplateProcessing',
       single: [bos(0), seq('A', 0)],

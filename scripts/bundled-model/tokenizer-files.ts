@@ -1,7 +1,9 @@
 // What the bundled base model's tokenizer is: its special tokens and their
 // ids, vocabulary size, context length and chat template, and the three files
 // (tokenizer.json, tokenizer_config.json, special_tokens_map.json) trained
-// from the Brown train split. Shared by train-tokenizer.ts, which writes the
+// from the Brown train split and the number sentences the model is pretrained
+// on (so " seventy" and " thousand" are single tokens, as in a real tokenizer
+// trained on enough text). Shared by train-tokenizer.ts, which writes the
 // files, and test/integration/bundled-tokenizer.test.ts, which retrains and
 // compares them byte for byte.
 //
@@ -12,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainBpe, tokenizerJson } from './bpe';
+import { templateSentences } from './number-corpus';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MODEL_DIR = join(ROOT, 'resources', 'models', 'lab-tiny-llama');
@@ -49,6 +52,11 @@ export function readTextRows(file: string): string[] {
 }
 
 export type TokenizerFileName = 'tokenizer.json' | 'tokenizer_config.json' | 'special_tokens_map.json';
+
+/** What the tokenizer is trained on: the Brown train split, then the template number sentences. */
+export function tokenizerTrainingTexts(): string[] {
+  return [...readTextRows(CORPUS_TRAIN), ...templateSentences()];
+}
 
 /** Trains the tokenizer on `texts` and returns each file's contents. */
 export function buildTokenizerFiles(texts: readonly string[]): Record<TokenizerFileName, string> {

@@ -1,5 +1,6 @@
 // Trains the bundled base model's byte-level BPE tokenizer (4,096 tokens) on
-// resources/data/brown/train.jsonl and writes tokenizer.json,
+// resources/data/brown/train.jsonl and the template number sentences
+// (number-corpus.ts) and writes tokenizer.json,
 // tokenizer_config.json and special_tokens_map.json to
 // resources/models/lab-tiny-llama/. Deterministic: the same corpus gives the
 // same bytes (test/integration/bundled-tokenizer.test.ts checks it). Then loads
@@ -9,19 +10,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTokenizer } from '../../src/main/engine/io/tokenizer';
-import { buildTokenizerFiles, CORPUS_EVAL, CORPUS_TRAIN, MODEL_DIR, readTextRows } from './tokenizer-files';
+import { buildTokenizerFiles, CORPUS_EVAL, CORPUS_TRAIN, MODEL_DIR, readTextRows, tokenizerTrainingTexts } from './tokenizer-files';
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const files = buildTokenizerFiles(tokenizerTrainingTexts());
   const train = readTextRows(CORPUS_TRAIN);
-  const files = buildTokenizerFiles(train);
   const seconds = (performance.now() - started) / 1000;
   mkdirSync(MODEL_DIR, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     writeFileSync(join(MODEL_DIR, name), text);
     console.log(`wrote ${join(MODEL_DIR, name)} (${Buffer.byteLength(text)} bytes)`);
   }
-  console.log(`trained on ${train.length} rows in ${seconds.toFixed(1)} s`);
+  console.log(`trained on the Brown train split and the number templates in ${seconds.toFixed(1)} s`);
 
   // A report, not a gate: the integration test asserts what must hold.
   const tokenizer = await loadTokenizer(MODEL_DIR);

@@ -16,6 +16,7 @@ import {
   MODEL_DIR,
   readTextRows,
   SPECIAL_TOKENS,
+  tokenizerTrainingTexts,
   type TokenizerFileName,
 } from '../../scripts/bundled-model/tokenizer-files';
 import { encodeExample, loadTokenizer, type HfTokenizer } from '../../src/main/engine/io/tokenizer';
@@ -90,8 +91,21 @@ test('the chat template is ChatML, starts with bos, and its markers are single t
   assert.equal(tok.decode(learned), 'twelve<|im_end|>\n');
 });
 
+test('every digit is a token of its own and the number words are single tokens', async () => {
+  const tok = await tokenizer();
+  const pieces = (text: string) => tok.encode(text, { addSpecialTokens: false }).map((id) => tok.decode([id]));
+  // Digits split the same way wherever they stand: after a space, a letter, punctuation, at the start.
+  assert.deepEqual(pieces('The number 7227 is read'), ['The', ' number', ' ', '7', '2', '2', '7', ' is', ' read']);
+  assert.deepEqual(pieces('1960,x19 000'), ['1', '9', '6', '0', ',', 'x', '1', '9', ' ', '0', '0', '0']);
+  for (const word of ['one', 'seven', 'twelve', 'nineteen', 'twenty', 'seventy', 'ninety', 'hundred', 'thousand']) {
+    assert.equal(pieces(` ${word}`).length, 1, `" ${word}" is ${JSON.stringify(pieces(` ${word}`))}`);
+  }
+  // Without the space too for one to nine, as after a hyphen ("twenty-seven") and at the start of an answer.
+  for (const word of ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']) assert.equal(pieces(word).length, 1, `"${word}" is ${JSON.stringify(pieces(word))}`);
+});
+
 test('the BPE trainer reproduces the committed tokenizer files byte for byte from the committed corpus', () => {
-  const files = buildTokenizerFiles(readTextRows(CORPUS_TRAIN));
+  const files = buildTokenizerFiles(tokenizerTrainingTexts());
   for (const name of Object.keys(files) as TokenizerFileName[]) {
     assert.equal(files[name], readFileSync(join(MODEL_DIR, name), 'utf8'), `${name} differs: rerun npx tsx scripts/bundled-model/train-tokenizer.ts`);
   }
