@@ -29,7 +29,7 @@ try {
     '',
     `The whole demo as a newcomer runs it, on a fresh registry: greedy answers (KV cache, chat template) to the first ${out.exactMatchBefore.total} held-out prompts of resources/data/demo-numbers/eval.jsonl ("Write 7227 in words.") from the base model, LoRA training (r = 8 on every linear layer, ${out.steps} steps of ${out.batchSize} chat examples) through the supervisor and an engine process, the same prompts with the adapter, merge and verification. An answer counts when, trimmed, it is the expected words exactly.`,
     '',
-    'None of the held-out numbers is in the LoRA\'s training rows. The bundled base (resources/models/lab-tiny-llama, see its README) is pretrained on Brown only; issue 11 asks for ≤ 5% before and ≥ 60% after.',
+    'None of the held-out numbers is in the LoRA\'s training rows. The bundled base (resources/models/lab-tiny-llama, see its README) is pretrained on Brown and on prose that reads numbers out, never on the chat format or this instruction, and none of these 200 numbers is in its pretraining text either; issue 11 asks for ≤ 5% before and ≥ 60% after.',
     '',
     `- Date: ${today()}`,
     '- Command: `npx tsx bench/demo.ts` (or `npm run bench:demo`)',

@@ -1,6 +1,6 @@
-// The bundled demo's run config: LoRA on lab-tiny-llama (pretrained by LoRA Lab on
-// the Brown corpus and on prose that reads numbers out, never in the chat
-// format) learning to answer "Write 4721 in words." from chat-shaped rows, and
+// The bundled demo's run config: LoRA on lab-tiny-llama (pretrained on the Brown
+// corpus and on prose that reads numbers out, never in the chat format; see
+// scripts/bundled-model/pretrain.ts) learning to answer "Write 4721 in words." from chat-shaped rows, and
 // how the demo judges it: exact-match answers to the first held-out prompts.
 import { join } from 'node:path';
 import { runConfigSchema, type RunConfig } from '../../shared/config/run-config';
