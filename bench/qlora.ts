@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     `| LoRA (float32 base) | ${steps.lora.toFixed(3)} s | ${lora.stepSeconds.toFixed(3)} s | ${lora.evalBefore.toFixed(4)} → ${lora.evalAfter.toFixed(4)} | ${lora.seconds.toFixed(0)} s |`,
     `| QLoRA (NF4 + double quant) | ${steps.qlora.toFixed(3)} s (**${(steps.qlora / steps.lora).toFixed(2)}×** LoRA) | ${qlora.stepSeconds.toFixed(3)} s | ${qlora.evalBefore.toFixed(4)} → ${qlora.evalAfter.toFixed(4)} | ${qlora.seconds.toFixed(0)} s |`,
     '',
-    `QLoRA's final held-out eval loss is **${(100 * gap).toFixed(2)}%** ${gap >= 0 ? 'above' : 'below'} LoRA's (target: within 5%).`,
+    `QLoRA's final held-out eval loss is **${(100 * Math.abs(gap)).toFixed(2)}%** ${gap >= 0 ? 'above' : 'below'} LoRA's (target: within 5%).`,
   ].join('\n');
   writeSection('qlora', body);
   console.log(body);

@@ -2,13 +2,15 @@
 // Screenshots of every screen in light and dark, for the README:
 //   npx tsx scripts/screenshots.ts [--out docs/screenshots] [--width 1280] [--keep <folder>]
 // Trains three small real runs on the bundled model (`loralab train`, a few dozen
-// steps each: two LoRA runs to compare, one merged, and an AdaLoRA run), opens
+// steps each: two LoRA runs to compare, one merged, and an AdaLoRA run) and the
+// demo's run (`loralab demo`, whose adapter the playground shot asks a held-out
+// question of, beside the base model), opens
 // `loralab ui` on that registry in Debian's Chromium (playwright-core) and saves
 // <out>/<screen>-<light|dark>.png for each route, with the system colour scheme
 // emulated (page.emulateMedia). Needs `npm run build` first. Takes a few minutes.
 // --keep <folder> keeps the trained registry there and reuses it on the next call.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   try {
     let first = 1;
     let second = 2;
+    const demoAdapter = join(dir, 'demo-adapter.txt');
     if (!existsSync(registry)) {
       console.log('training the example runs…');
       first = Number(cli(['train', writeTinyConfig(dir, { name: 'numbers r8', steps: 24, rank: 8, evalEvery: 6, saveEvery: 12 }), '--registry', registry]));
@@ -55,7 +58,10 @@ async function main(): Promise<void> {
       const show = JSON.parse(cli(['runs', 'show', String(first), '--json', '--registry', registry])) as { artifacts?: { kind: string; path: string }[] };
       const adapterDir = show.artifacts?.find((a) => a.kind === 'adapter')?.path;
       if (adapterDir) cli(['merge', '--base', join(ROOT, 'resources/models/lab-tiny-llama'), '--adapter', adapterDir, '--out', join(dir, 'merged'), '--registry', registry]);
+      console.log('training the demo run…');
+      writeFileSync(demoAdapter, (JSON.parse(cli(['demo', '--json', '--registry', registry])) as { adapterDir: string }).adapterDir);
     }
+    const adapterForPlayground = readFileSync(demoAdapter, 'utf8');
 
     const { child, url } = await spawnUi(registry);
     const token = new URL(url).search;
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
       { name: 'new-run', hash: '#/new', ready: '.monaco-editor' },
       { name: 'inspect', hash: '#/inspect', ready: '[data-testid="inspect-page"] table' },
       { name: 'merge', hash: '#/merge', ready: '[data-testid="merge-page"]' },
-      { name: 'playground', hash: '#/playground', ready: '[data-testid="playground-page"]' },
+      { name: 'playground', hash: '#/playground', ready: '[data-testid="playground-page"]', prepare: askHeldOut(adapterForPlayground) },
     ];
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     try {
@@ -98,6 +104,17 @@ async function main(): Promise<void> {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The playground with the demo's adapter, asked a held-out prompt (7227 is in eval.jsonl, not train.jsonl): base and adapter answers side by side. */
+const askHeldOut = (adapter: string) => async (page: Page): Promise<void> => {
+  await page.fill('[data-testid="play-adapter"]', adapter);
+  await page.fill('[data-testid="play-prompt"]', 'Write 7227 in words.');
+  await page.fill('[data-testid="play-maxNewTokens"]', '24');
+  await page.click('[data-testid="play-generate"]');
+  for (const pane of ['play-out-base', 'play-out-adapter']) {
+    await page.waitForSelector(`[data-testid="${pane}"][data-phase="done"]`, { timeout: 60_000 }).catch(() => console.warn(`playground: ${pane} did not finish`));
+  }
+};
 
 main().catch((err: unknown) => {
   console.error(err);
