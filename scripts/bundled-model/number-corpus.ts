@@ -63,7 +63,7 @@ export function templateSentences(seed = NUMBER_CORPUS_SEED): string[] {
 
 /**
  * Each pretraining number in FILLER_PER_NUMBER sentences "lead N filler cue words.",
- * the filler 0–MAX_FILLER_WORDS words drawn from `brownWords` (as often as they
+ * the filler 0–MAX_FILLER_WORDS words drawn from the words of `brownTexts` (as often as they
  * occur there, number words left out so the filler never reads a number itself), shuffled.
  */
 export function fillerSentences(brownTexts: readonly string[], seed = NUMBER_CORPUS_SEED + 2): string[] {

@@ -31,6 +31,7 @@ import { initModel, TOKENIZER_DIR } from './init-model';
 import { FILLER_PER_NUMBER, fillerSentences, MAX_FILLER_WORDS, NUMBER_CORPUS_SEED, SENTENCES_PER_NUMBER, shuffle, templateSentences } from './number-corpus';
 import { demoRows, numberToWords } from './number-words';
 import { LAB_TINY_LLAMA_CONFIG, LAB_TINY_LLAMA_GENERATION } from './model-config';
+import { CORPUS_EVAL, CORPUS_TRAIN, readTextRows } from './tokenizer-files';
 
 const ROOT = join(__dirname, '..', '..');
 const arg = (name: string, fallback: string) => {
@@ -46,9 +47,10 @@ const NUMBERS = RECIPE === 'numbers';
  * the template probe is at 89% by step 750 and 97% at 1750; the filler phase then
  * takes the filler probe from 43% to 100% (the reading finds its number at any distance).
  */
+const FILLER_STEPS = Number(arg('steps2', '1000'));
 const NUMBER_PHASES = [
   { name: 'templates', steps: Number(arg('steps', '1750')), schedule: 3000, lr: 2e-3, seed: 42 },
-  { name: 'filler', steps: Number(arg('steps2', '1000')), schedule: 0, lr: 1e-3, seed: 43 },
+  { name: 'filler', steps: FILLER_STEPS, schedule: FILLER_STEPS, lr: 1e-3, seed: 43 },
 ] as const;
 const BROWN_STEPS = Number(arg('steps', '300'));
 const BATCH = 16;
@@ -60,13 +62,7 @@ const BLOCK = 128;
 const REGISTRY = join(BUILD, 'registry.sqlite');
 const PYTHON = process.env.LORALAB_PYTHON ?? '/usr/bin/python3';
 
-const brownRows = (source: string): string[] =>
-  readFileSync(source, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => (JSON.parse(line) as { text: string }).text);
-
-const brownTrain = (): string[] => brownRows(join(ROOT, 'resources/data/brown/train.jsonl'));
+const brownTrain = (): string[] => readTextRows(CORPUS_TRAIN);
 
 /** A numbers phase's text: its number sentences and the first BROWN_ROWS Brown rows, shuffled together. */
 function phaseTexts(phase: (typeof NUMBER_PHASES)[number]['name']): string[] {
@@ -95,7 +91,7 @@ async function main(): Promise<void> {
   const init = join(BUILD, 'init');
   if (!existsSync(join(init, 'model.safetensors'))) initModel(init);
   const evalFile = join(BUILD, 'brown-eval-packed.jsonl');
-  if (!existsSync(evalFile)) console.log(`packed ${await pack(brownRows(join(ROOT, 'resources/data/brown/eval.jsonl')), evalFile)} eval blocks`);
+  if (!existsSync(evalFile)) console.log(`packed ${await pack(readTextRows(CORPUS_EVAL), evalFile)} eval blocks`);
   if (NUMBERS) await pretrainNumbers(init, evalFile);
   else await pretrainBrown(init, evalFile);
 }
@@ -114,7 +110,7 @@ async function pretrainNumbers(init: string, evalFile: string): Promise<void> {
     if (!last) {
       console.log(`phase ${i + 1} (${phase.name}): ${phase.steps} steps of ${BATCH} × ${BLOCK} tokens from ${model}`);
       const args = [join(__dirname, 'pretrain_torch.py'), '--init', model, '--train', train, '--eval', evalFile, '--out', out,
-        '--steps', String(phase.steps), '--schedule-steps', String(phase.schedule || phase.steps), '--lr', String(phase.lr),
+        '--steps', String(phase.steps), '--schedule-steps', String(phase.schedule), '--lr', String(phase.lr),
         '--batch', String(BATCH), '--seed', String(phase.seed), '--probe', probe];
       const r = spawnSync(PYTHON, args, { stdio: 'inherit' });
       if (r.status !== 0) throw new Error(`${PYTHON} ${args.join(' ')} exited with ${r.status}`);

@@ -33,7 +33,6 @@ import json
 import math
 import os
 import shutil
-import struct
 import sys
 import time
 
@@ -41,26 +40,18 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, "..", "..", "bench"), os.path.join(HERE, "..", "fixtures")]
 from forward_torch import llama_forward, read_model, set_threads  # noqa: E402
+from make_fixtures import safetensors_bytes  # noqa: E402
 
 
 def write_safetensors(path, tensors):
-    """{name: float32 tensor} to a safetensors file, names sorted, header padded to 8 bytes."""
-    header, offset, blobs = {}, 0, []
-    for name in sorted(tensors):
-        raw = tensors[name].detach().contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
+    """{name: tensor} as the safetensors library writes it (the golden fixtures' writer), atomically."""
+    data, _ = safetensors_bytes(tensors)
     tmp = path + ".tmp"
     with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in blobs:
-            f.write(raw)
+        f.write(data)
     os.replace(tmp, path)
 
 
